@@ -1,0 +1,93 @@
+//! `xianyu-persistence`: storage for Xianyu Auto Reply on SQLite (embedded default) or
+//! PostgreSQL (scale-out), through one diesel schema and one code path.
+//!
+//! It depends only on `xianyu-domain` among internal crates, and it is the only crate that names
+//! diesel. Migrations for both backends are embedded and run by [`Store::open`]. Secrets (account
+//! cookies) are encrypted with AES-256-GCM by [`SecretBox`] before they reach the database, and
+//! every query on user-owned rows is scoped by the acting user.
+
+mod accounts;
+mod connection;
+mod crypto;
+mod error;
+mod schema;
+mod sessions;
+mod settings;
+pub mod testing;
+mod users;
+
+pub use accounts::NewAccount;
+pub use connection::{Backend, PoolOptions};
+pub use crypto::{KEY_LEN, SecretBox};
+pub use error::StoreError;
+pub use sessions::SessionRecord;
+pub use settings::REGISTRATION_OPEN;
+pub use users::UserRecord;
+
+use connection::{AnyConnection, Pool};
+
+/// A handle to the database: a connection pool plus the key that seals secrets. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+    secrets: SecretBox,
+}
+
+impl Store {
+    /// Connects to `database_url` (`sqlite://path`, a plain path, or `postgres://…`), runs the
+    /// embedded migrations, and returns a ready store.
+    pub fn open(
+        database_url: &str,
+        secrets: SecretBox,
+        options: PoolOptions,
+    ) -> Result<Self, StoreError> {
+        let (backend, pool) = connection::build_pool(database_url, options)?;
+        let store = Store {
+            pool,
+            backend,
+            secrets,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Which database engine this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs pending migrations; returns how many were applied.
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        let mut conn = self.conn()?;
+        connection::run_migrations(&mut conn)
+    }
+
+    /// Checks that the database answers a trivial query.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        use diesel::RunQueryDsl;
+        let mut conn = self.conn()?;
+        diesel::sql_query("SELECT 1").execute(&mut *conn)?;
+        Ok(())
+    }
+
+    fn conn(&self) -> Result<connection::PooledConn, StoreError> {
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync(s: Store) -> impl Send + Sync {
+    let _: &AnyConnection;
+    s
+}
