@@ -126,7 +126,7 @@ impl Store {
         );
         let mut conn = self.conn()?;
         let id: i64 = with_backend!(&mut *conn, |c| diesel::insert_into(accounts::table)
-            .values(values.clone())
+            .values(values)
             .returning(accounts::id)
             .get_result(c))
         .map_err(|e| match StoreError::from(e) {
@@ -137,12 +137,19 @@ impl Store {
         self.get_account(user, AccountId(id))
     }
 
-    /// Lists the accounts of `user`, oldest first.
-    pub fn list_accounts(&self, user: UserId) -> Result<Vec<Account>, StoreError> {
+    /// Lists up to `limit` accounts of `user` with ids greater than `after`, oldest first.
+    pub fn list_accounts(
+        &self,
+        user: UserId,
+        after: Option<AccountId>,
+        limit: i64,
+    ) -> Result<Vec<Account>, StoreError> {
         let mut conn = self.conn()?;
         let rows: Vec<AccountRow> = accounts::table
             .filter(accounts::user_id.eq(user.0))
+            .filter(accounts::id.gt(after.map_or(0, |a| a.0)))
             .order(accounts::id.asc())
+            .limit(limit)
             .select(ACCOUNT_COLUMNS)
             .load(&mut *conn)?;
         Ok(rows.into_iter().map(AccountRow::into_account).collect())

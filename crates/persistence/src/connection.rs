@@ -163,18 +163,14 @@ pub(crate) fn build_pool(url: &str, options: PoolOptions) -> Result<(Backend, Po
 
 /// Creates the parent directory and switches the file to WAL mode once (it is persistent).
 fn prepare_sqlite_file(path: &str) -> Result<(), StoreError> {
-    if path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::Config(format!("cannot create {}: {e}", parent.display()))
-                })?;
-            }
-        }
+    let parent = std::path::Path::new(path).parent();
+    if let Some(parent) = parent.filter(|p| path != ":memory:" && !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", parent.display())))?;
     }
     let mut c =
         SqliteConnection::establish(path).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    c.batch_execute("PRAGMA journal_mode = WAL;")?;
+    c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")?;
     Ok(())
 }
 

@@ -51,10 +51,27 @@ impl From<diesel::result::Error> for StoreError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 StoreError::Conflict("row")
             }
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            Error::DatabaseError(kind, info)
+                if matches!(kind, DatabaseErrorKind::ClosedConnection)
+                    || is_connection_loss(info.message()) =>
+            {
                 StoreError::Unavailable(info.message().to_owned())
             }
             other => StoreError::Database(other.to_string()),
         }
     }
+}
+
+/// Whether a driver message means the server went away (PostgreSQL reports a dropped or
+/// restarted server as a generic error with these texts).
+fn is_connection_loss(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "terminating connection",
+        "server closed the connection",
+        "connection to server",
+        "no connection to the server",
+    ]
+    .iter()
+    .any(|needle| m.contains(needle))
 }

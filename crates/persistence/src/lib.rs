@@ -17,7 +17,7 @@ pub mod testing;
 mod users;
 
 pub use accounts::NewAccount;
-pub use connection::{Backend, PoolOptions};
+pub use connection::{Backend, PoolOptions, redact_url};
 pub use crypto::{KEY_LEN, SecretBox};
 pub use error::StoreError;
 pub use sessions::SessionRecord;

@@ -50,7 +50,13 @@ fn scenario(store: &Store) {
         store.delete_account(bob.id, a.id),
         Err(StoreError::NotFound)
     ));
-    assert_eq!(store.list_accounts(alice.id).unwrap().len(), 1);
+    assert_eq!(store.list_accounts(alice.id, None, 100).unwrap().len(), 1);
+    assert!(
+        store
+            .list_accounts(alice.id, Some(a.id), 100)
+            .unwrap()
+            .is_empty()
+    );
 
     // the cookie round-trips through encryption
     assert_eq!(store.account_cookie(alice.id, a.id).unwrap(), new.cookie);

@@ -1,0 +1,158 @@
+//! Command-line interface and settings resolution (defaults → xianyu.toml → env / flags).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use xianyu_api::Settings;
+use xianyu_api::settings::SettingsFile;
+
+/// Xianyu Auto Reply: self-hosted seller automation for Xianyu (Goofish).
+#[derive(Parser)]
+#[command(name = "xianyu", version, about)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage dashboard users offline.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Goofish protocol debugging tools.
+    #[command(subcommand)]
+    Goofish(GoofishCommand),
+}
+
+/// `xianyu user …`
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user and print its generated password (or read one from stdin).
+    Create {
+        /// Login name.
+        username: String,
+        /// Role: admin or user.
+        #[arg(long, default_value = "user")]
+        role: String,
+        /// Read the password from the first line of stdin instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password (generated and printed, or read from stdin) and end the user's sessions.
+    ResetPassword {
+        /// Login name.
+        username: String,
+        /// Read the password from the first line of stdin instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+}
+
+/// `xianyu goofish …`
+#[derive(Subcommand)]
+pub enum GoofishCommand {
+    /// Decode a push payload (base64 of msgpack or JSON) and classify it.
+    Decode {
+        /// The `data` string of a `syncPushPackage.data[]` element.
+        payload: String,
+        /// The account's own user id, to tell own messages from buyers'.
+        #[arg(long, default_value = "")]
+        own_unb: String,
+    },
+    /// Compute an mtop request sign: md5(token&t&34839810&data).
+    Sign {
+        /// The `_m_h5_tk` token (the part before `_`), may be empty.
+        #[arg(long, default_value = "")]
+        token: String,
+        /// The `t` query value (ms).
+        #[arg(long = "t")]
+        t: String,
+        /// The exact `data` string.
+        #[arg(long)]
+        data: String,
+    },
+}
+
+/// Settings that every command reads. Each has an environment variable.
+#[derive(Args)]
+pub struct CommonArgs {
+    /// Settings file (optional; every key is optional).
+    #[arg(
+        long,
+        env = "XIANYU_CONFIG",
+        default_value = "xianyu.toml",
+        global = true
+    )]
+    pub config: PathBuf,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "XIANYU_BIND", global = true)]
+    pub bind: Option<String>,
+    /// Data directory: database file, key files, uploads [default: ./data].
+    #[arg(long, env = "XIANYU_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://<data-dir>/xianyu.db].
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Key sealing secrets at rest: 64 hex chars or base64 of 32 bytes [default: generated into <data-dir>/secret.key].
+    #[arg(long, env = "XIANYU_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// HMAC key for access tokens, ≥ 32 characters [default: generated into <data-dir>/jwt.secret].
+    #[arg(long, env = "XIANYU_JWT_SECRET", global = true, hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Login session lifetime in hours [default: 24].
+    #[arg(long, env = "XIANYU_SESSION_HOURS", global = true)]
+    pub session_hours: Option<u32>,
+    /// HTTP worker threads [default: number of CPUs].
+    #[arg(long, env = "XIANYU_WORKERS", global = true)]
+    pub workers: Option<usize>,
+    /// Log filter used when RUST_LOG is unset, e.g. info or xianyu=debug [default: info].
+    #[arg(long, global = true)]
+    pub log: Option<String>,
+}
+
+impl CommonArgs {
+    /// Defaults, then the settings file, then environment variables and flags.
+    pub fn resolve(&self) -> Result<Settings, String> {
+        let mut s = Settings::default();
+        if let Some(file) = SettingsFile::load(&self.config)? {
+            s = s.with_file(file);
+        }
+        if let Some(v) = &self.bind {
+            s.bind = v.clone();
+        }
+        if let Some(v) = &self.data_dir {
+            s.data_dir = v.clone();
+        }
+        if let Some(v) = &self.database_url {
+            s.database_url = Some(v.clone());
+        }
+        if let Some(v) = &self.secret_key {
+            s.secret_key = Some(v.clone());
+        }
+        if let Some(v) = &self.jwt_secret {
+            s.jwt_secret = Some(v.clone());
+        }
+        if let Some(v) = self.session_hours {
+            s.session_hours = v.max(1);
+        }
+        if self.workers.is_some() {
+            s.workers = self.workers;
+        }
+        if let Some(v) = &self.log {
+            s.log = v.clone();
+        }
+        Ok(s)
+    }
+}

@@ -1,0 +1,57 @@
+//! The `xianyu` binary: runs the server and offers offline admin and debug commands.
+//! Wiring only: everything it does lives in the library crates.
+
+mod cli;
+mod goofish_cmd;
+mod user_cmd;
+
+use clap::Parser;
+use cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let settings = match cli.common.resolve() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    init_logging(&settings.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => migrate(&settings),
+        Command::User(cmd) => user_cmd::run(&settings, cmd),
+        Command::Openapi => {
+            print!("{}", xianyu_api::openapi::openapi_json());
+            Ok(())
+        }
+        Command::Goofish(cmd) => goofish_cmd::run(cmd),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => fail(&format!("{e:#}")),
+    }
+}
+
+fn fail(message: &str) -> std::process::ExitCode {
+    eprintln!("error: {message}");
+    std::process::ExitCode::FAILURE
+}
+
+fn init_logging(default_filter: &str) {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter))
+        .format_timestamp_millis()
+        .init();
+}
+
+fn serve(settings: xianyu_api::Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(xianyu_api::server::run(settings))?;
+    Ok(())
+}
+
+fn migrate(settings: &xianyu_api::Settings) -> anyhow::Result<()> {
+    let (store, _) = xianyu_api::bootstrap::open_store(settings)?;
+    println!(
+        "database is up to date ({} backend)",
+        store.backend().as_str()
+    );
+    Ok(())
+}

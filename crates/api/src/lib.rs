@@ -1,0 +1,23 @@
+//! `xianyu-api`: the HTTP face of Xianyu Auto Reply — actix-web routes, auth, error mapping,
+//! OpenAPI (utoipa) with Swagger UI, health, the static dashboard, and the server bootstrap
+//! (settings, key files, first admin) shared by the `xianyu` binary and the tests.
+//!
+//! It wires the other crates together and may depend on all of them; it is the only crate that
+//! names actix. Handlers stay thin: validation lives in `xianyu-domain`, storage in
+//! `xianyu-persistence`.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod error;
+mod middleware;
+pub mod openapi;
+mod ratelimit;
+mod routes;
+pub mod server;
+pub mod settings;
+mod state;
+mod system;
+
+pub use error::ApiError;
+pub use server::{RunningServer, spawn};
+pub use settings::Settings;

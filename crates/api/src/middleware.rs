@@ -1,0 +1,68 @@
+//! Request logging, and the JSON envelope for errors produced outside our handlers (unknown
+//! routes, wrong methods, oversized bodies).
+
+use crate::ApiError;
+use crate::auth::LoggedUser;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{Error, HttpMessage, ResponseError};
+use std::time::Instant;
+
+/// Logs method, path (without query), status, duration and user id — never bodies or headers.
+pub async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let res = next.call(req).await;
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    match &res {
+        Ok(r) => {
+            let user = r.request().extensions().get::<LoggedUser>().map(|u| u.0.0);
+            let status = r.status().as_u16();
+            match user {
+                Some(u) => {
+                    log::info!(target: "xianyu::http", "{method} {path} {status} {ms:.2}ms user={u}")
+                }
+                None => log::info!(target: "xianyu::http", "{method} {path} {status} {ms:.2}ms"),
+            }
+        }
+        Err(e) => {
+            let status = e.as_response_error().status_code().as_u16();
+            log::info!(target: "xianyu::http", "{method} {path} {status} {ms:.2}ms");
+        }
+    }
+    res
+}
+
+/// Replaces a non-JSON error body with the standard envelope.
+pub fn envelope_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, message) = match status.as_u16() {
+        404 => ("not_found", "no such route"),
+        405 => ("method_not_allowed", "method not allowed on this route"),
+        413 => ("payload_too_large", "request body too large"),
+        415 => ("unsupported_media_type", "unsupported content type"),
+        400 => ("bad_request", "bad request"),
+        s if s >= 500 => ("internal_error", "internal server error"),
+        _ => ("error", "request failed"),
+    };
+    let err = ApiError::new(status, code, message);
+    let (req, _) = res.into_parts();
+    let new: ServiceResponse<BoxBody> = ServiceResponse::new(req, err.error_response());
+    Ok(ErrorHandlerResponse::Response(new.map_into_right_body()))
+}

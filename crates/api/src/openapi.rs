@@ -1,0 +1,83 @@
+//! The OpenAPI 3 document, generated from the handler annotations.
+
+use crate::error::{ErrorBody, ErrorEnvelope};
+use crate::routes::{accounts, auth, dto, health, settings, users};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The API description served at `/openapi.json` and committed as `docs/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Xianyu Auto Reply API",
+        description = "Self-hosted seller automation for Xianyu (Goofish). Errors always use the envelope `{\"error\":{\"code\",\"message\"}}` with a stable snake_case code.",
+        license(name = "MIT")
+    ),
+    paths(
+        health::health,
+        auth::login,
+        auth::logout,
+        auth::me,
+        auth::change_password,
+        auth::register,
+        users::list_users,
+        users::create_user,
+        users::update_user,
+        users::delete_user,
+        settings::get_settings,
+        settings::update_settings,
+        accounts::create_account,
+        accounts::list_accounts,
+        accounts::get_account,
+        accounts::update_account,
+        accounts::delete_account,
+        accounts::replace_cookie,
+    ),
+    components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Login sessions"),
+        (name = "users", description = "Dashboard users (admin only)"),
+        (name = "settings", description = "Global settings (admin only)"),
+        (name = "accounts", description = "Xianyu seller accounts of the calling user"),
+        (name = "system", description = "Health")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+/// The handlers are mounted under the `/api/v1` scope; utoipa only sees their own paths.
+const API_PREFIX: &str = "/api/v1";
+const UNSCOPED: &[&str] = &["/health"];
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let paths = std::mem::take(&mut openapi.paths.paths);
+        openapi.paths.paths = paths
+            .into_iter()
+            .map(|(p, item)| {
+                if UNSCOPED.contains(&p.as_str()) {
+                    (p, item)
+                } else {
+                    (format!("{API_PREFIX}{p}"), item)
+                }
+            })
+            .collect();
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document as pretty JSON (what `docs/openapi.json` must contain).
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default() + "\n"
+}

@@ -1,0 +1,247 @@
+//! Request and response bodies of the API (the OpenAPI schemas).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use xianyu_domain::{Account, Role, User};
+
+/// A role as the API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiRole {
+    /// Manages users and settings.
+    Admin,
+    /// Manages own accounts.
+    User,
+}
+
+impl From<Role> for ApiRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Admin => ApiRole::Admin,
+            Role::User => ApiRole::User,
+        }
+    }
+}
+
+impl From<ApiRole> for Role {
+    fn from(r: ApiRole) -> Self {
+        match r {
+            ApiRole::Admin => Role::Admin,
+            ApiRole::User => Role::User,
+        }
+    }
+}
+
+/// Converts a stored UTC time to an RFC 3339 timestamp.
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    /// The entries.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `?limit=&cursor=` of list endpoints.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1–500 (default 100).
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A dashboard user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Role.
+    pub role: ApiRole,
+    /// Whether the user may log in.
+    pub enabled: bool,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.0,
+            username: u.username.clone(),
+            role: u.role.into(),
+            enabled: u.enabled,
+            created_at: utc(u.created_at),
+        }
+    }
+}
+
+/// The user summary returned at login.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginUser {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Role.
+    pub role: ApiRole,
+}
+
+/// `POST /api/v1/auth/login` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A successful login.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Bearer token for `Authorization: Bearer …`.
+    pub token: String,
+    /// When the token and its session expire.
+    pub expires_at: DateTime<Utc>,
+    /// Who logged in.
+    pub user: LoginUser,
+}
+
+/// `POST /api/v1/auth/password` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in use.
+    pub current_password: String,
+    /// The new password (8–128 characters).
+    pub new_password: String,
+}
+
+/// `POST /api/v1/auth/register` and `POST /api/v1/users` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// 3–32 characters of letters, digits, `_`, `.`, `-`.
+    pub username: String,
+    /// 8–128 characters.
+    pub password: String,
+    /// Role (admins only; default `user`).
+    pub role: Option<ApiRole>,
+}
+
+/// `PATCH /api/v1/users/{id}` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    /// New password; revokes the user's sessions.
+    pub password: Option<String>,
+    /// New role.
+    pub role: Option<ApiRole>,
+    /// Enable or disable; disabling revokes the user's sessions.
+    pub enabled: Option<bool>,
+}
+
+/// Global settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsView {
+    /// Whether anyone may create a user through `POST /api/v1/auth/register`.
+    pub registration_open: bool,
+}
+
+/// `PATCH /api/v1/settings` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    /// Open or close self-registration.
+    pub registration_open: Option<bool>,
+}
+
+/// A Xianyu seller account. The cookie itself is never returned.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    /// Account id.
+    pub id: i64,
+    /// The seller's Xianyu user id (`unb`).
+    pub xianyu_user_id: String,
+    /// The seller's note.
+    pub remark: String,
+    /// Whether the account should be online.
+    pub enabled: bool,
+    /// Confirm shipment automatically after delivery.
+    pub auto_confirm: bool,
+    /// Minutes auto-replies pause after a manual seller message (0–1440).
+    pub pause_minutes: u16,
+    /// Connection state: offline, connecting, online, backoff, captcha_required,
+    /// session_expired, cookie_invalid or disabled.
+    pub status: String,
+    /// Whether a cookie is stored.
+    pub cookie_set: bool,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        Self {
+            id: a.id.0,
+            xianyu_user_id: a.xianyu_user_id.clone(),
+            remark: a.remark.clone(),
+            enabled: a.enabled,
+            auto_confirm: a.auto_confirm,
+            pause_minutes: a.pause_minutes,
+            status: a.status.as_str().to_owned(),
+            cookie_set: a.cookie_set,
+            created_at: utc(a.created_at),
+            updated_at: utc(a.updated_at),
+        }
+    }
+}
+
+/// `POST /api/v1/accounts` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccountRequest {
+    /// The browser cookie string of a logged-in goofish.com session; must contain `unb`.
+    pub cookie: String,
+    /// A note (≤ 200 characters).
+    pub remark: Option<String>,
+    /// Default true.
+    pub enabled: Option<bool>,
+    /// Default true.
+    pub auto_confirm: Option<bool>,
+    /// 0–1440, default 10.
+    pub pause_minutes: Option<i64>,
+}
+
+/// `PATCH /api/v1/accounts/{id}` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccountRequest {
+    /// A note (≤ 200 characters).
+    pub remark: Option<String>,
+    /// Whether the account should be online.
+    pub enabled: Option<bool>,
+    /// Confirm shipment automatically.
+    pub auto_confirm: Option<bool>,
+    /// 0–1440.
+    pub pause_minutes: Option<i64>,
+}
+
+/// `PUT /api/v1/accounts/{id}/cookie` body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplaceCookieRequest {
+    /// The new cookie string; its `unb` must be the account's Xianyu user id.
+    pub cookie: String,
+}

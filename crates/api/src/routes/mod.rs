@@ -1,0 +1,113 @@
+//! The route table: one module per resource, thin handlers.
+
+pub mod accounts;
+pub mod auth;
+pub mod dto;
+pub mod health;
+pub mod settings;
+pub mod users;
+pub mod web;
+
+use crate::ApiError;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::{HttpRequest, web as aw};
+
+/// Largest accepted JSON body (cookie strings are a few KB).
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Registers every `/api/v1` route, `/health` and the dashboard.
+pub fn configure(cfg: &mut aw::ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(aw::PathConfig::default().error_handler(path_error))
+        .app_data(aw::QueryConfig::default().error_handler(query_error))
+        .service(health::health)
+        .service(
+            aw::scope("/api/v1")
+                .service(auth::login)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(auth::change_password)
+                .service(auth::register)
+                .service(users::list_users)
+                .service(users::create_user)
+                .service(users::update_user)
+                .service(users::delete_user)
+                .service(settings::get_settings)
+                .service(settings::update_settings)
+                .service(accounts::create_account)
+                .service(accounts::list_accounts)
+                .service(accounts::get_account)
+                .service(accounts::update_account)
+                .service(accounts::delete_account)
+                .service(accounts::replace_cookie),
+        )
+        .service(web::index)
+        .service(web::docs_redirect);
+}
+
+fn json_config() -> aw::JsonConfig {
+    aw::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(|err, _req: &HttpRequest| json_error(err).into())
+}
+
+/// Maps a JSON extraction failure to a stable code.
+fn json_error(err: JsonPayloadError) -> ApiError {
+    use actix_web::http::StatusCode;
+    match err {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request body exceeds {limit} bytes"),
+        ),
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::bad_request("invalid_request", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::bad_request("invalid_json", e.to_string()),
+        other => ApiError::bad_request("invalid_json", other.to_string()),
+    }
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_path", format!("malformed path parameter: {err}")).into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_query", format!("malformed query string: {err}")).into()
+}
+
+/// A JSON body whose extraction error is kept, not raised, so that authentication (a
+/// preceding extractor) answers first: callers without a valid token never learn about
+/// validation details. Call [`Body::into_inner`] after the auth extractor has run.
+pub struct Body<T>(Result<T, ApiError>);
+
+impl<T> Body<T> {
+    /// The parsed body, or the `invalid_json` / `invalid_request` / 413 / 415 error.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let fut = aw::Json::<T>::from_request(req, payload);
+        Box::pin(async move {
+            Ok(Body(match fut.await {
+                Ok(json) => Ok(json.into_inner()),
+                Err(e) => Err(e
+                    .as_error::<ApiError>()
+                    .cloned()
+                    .unwrap_or_else(|| ApiError::bad_request("invalid_json", e.to_string()))),
+            }))
+        })
+    }
+}

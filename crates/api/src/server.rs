@@ -1,0 +1,165 @@
+//! Building and running the HTTP server, in the foreground (the binary) or on a background
+//! thread (tests and embedding).
+
+use crate::auth::JwtKeys;
+use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
+use crate::openapi::ApiDoc;
+use crate::ratelimit::LoginLimiter;
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::system::SystemStats;
+use crate::{middleware as mw, routes};
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// A server started by [`spawn`]; stops when dropped.
+pub struct RunningServer {
+    /// The bound address (port 0 in the settings picks a free port).
+    pub addr: SocketAddr,
+    /// The admin password created on this start, if the database was empty.
+    pub created_admin_password: Option<String>,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// `http://<addr>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(t) = self.thread.take() {
+            let stopping = self.handle.stop(false);
+            // The stop future completes on the server's own runtime; poll it there.
+            std::thread::spawn(move || futures_executor_block_on(stopping));
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+    actix_web::rt::System::new().block_on(f)
+}
+
+fn app_state(settings: &Settings, boot: &Bootstrapped) -> AppState {
+    AppState {
+        store: boot.store.clone(),
+        jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
+        limiter: Arc::new(LoginLimiter::default()),
+        system: SystemStats::start(&settings.data_dir),
+        started: Instant::now(),
+        session_hours: settings.session_hours,
+    }
+}
+
+/// Binds the listener and returns the server future plus the bound address.
+fn build(
+    settings: &Settings,
+    state: AppState,
+) -> std::io::Result<(actix_web::dev::Server, SocketAddr)> {
+    let data = web::Data::new(state);
+    let openapi = ApiDoc::openapi();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap(ErrorHandlers::new().default_handler(mw::envelope_errors))
+            .wrap(from_fn(mw::log_requests))
+            .configure(routes::configure)
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(crate::ApiError::not_found(
+                    "not_found",
+                    "no such route",
+                ))
+            }))
+    })
+    .shutdown_timeout(5);
+    if let Some(w) = settings.workers {
+        server = server.workers(w.max(1));
+    }
+    let server = server.bind(&settings.bind)?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("no address bound"))?;
+    Ok((server.run(), addr))
+}
+
+/// Runs the server in the current actix/tokio runtime until it is stopped (Ctrl-C / SIGTERM).
+pub async fn run(settings: Settings) -> Result<(), BootstrapError> {
+    let boot = bootstrap(&settings)?;
+    if let Some(pw) = &boot.created_admin_password {
+        announce_admin(&settings, pw);
+    }
+    let state = app_state(&settings, &boot);
+    let (server, addr) = build(&settings, state)
+        .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
+    log::info!(
+        target: "xianyu::server",
+        "listening on http://{addr} ({} database); API docs at http://{addr}/docs/",
+        boot.store.backend().as_str()
+    );
+    server.await.map_err(|e| BootstrapError(e.to_string()))
+}
+
+fn announce_admin(settings: &Settings, password: &str) {
+    // Printed once to stdout (not to the log), as promised in the README.
+    println!(
+        "Created the first user 'admin' with password: {password}\n\
+         (also saved to {}; change it after logging in)",
+        crate::bootstrap::initial_admin_password_path(&settings.data_dir).display()
+    );
+}
+
+/// Starts the server on its own thread and runtime and returns once it listens.
+pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
+    let boot = bootstrap(&settings)?;
+    let created_admin_password = boot.created_admin_password.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::Builder::new()
+        .name("xianyu-http".into())
+        .spawn(move || {
+            let system = actix_web::rt::System::new();
+            system.block_on(async move {
+                let state = app_state(&settings, &boot);
+                match build(&settings, state) {
+                    Ok((server, addr)) => {
+                        let _ = tx.send(Ok((server.handle(), addr)));
+                        let _ = server.await;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                    }
+                }
+            });
+        })
+        .map_err(|e| BootstrapError(e.to_string()))?;
+    let (handle, addr) = rx
+        .recv()
+        .map_err(|e| BootstrapError(e.to_string()))?
+        .map_err(|e| BootstrapError(format!("cannot listen: {e}")))?;
+    Ok(RunningServer {
+        addr,
+        created_admin_password,
+        handle,
+        thread: Some(thread),
+    })
+}

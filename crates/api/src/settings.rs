@@ -1,0 +1,146 @@
+//! Server settings: defaults, then `xianyu.toml`, then environment variables / CLI flags.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use xianyu_persistence::redact_url as redact_db_url;
+
+/// Every setting of the server, resolved. See `xianyu serve --help` for the environment names.
+#[derive(Clone)]
+pub struct Settings {
+    /// Address the HTTP server listens on (`XIANYU_BIND`, default `127.0.0.1:8080`).
+    pub bind: String,
+    /// Directory for the database file, key files and uploads (`XIANYU_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…` (`DATABASE_URL`, default `sqlite://<data_dir>/xianyu.db`).
+    pub database_url: Option<String>,
+    /// 32-byte key (64 hex chars or base64) sealing secrets at rest (`XIANYU_SECRET_KEY`;
+    /// generated into `<data_dir>/secret.key` when absent).
+    pub secret_key: Option<String>,
+    /// HMAC key for access tokens (`XIANYU_JWT_SECRET`; generated into `<data_dir>/jwt.secret`
+    /// when absent).
+    pub jwt_secret: Option<String>,
+    /// Lifetime of a login session in hours (`XIANYU_SESSION_HOURS`, default 24).
+    pub session_hours: u32,
+    /// HTTP worker threads (`XIANYU_WORKERS`, default: number of CPUs).
+    pub workers: Option<usize>,
+    /// Log filter when `RUST_LOG` is unset (`log` in the file, default `info`).
+    pub log: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_db_url),
+            )
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("session_hours", &self.session_hours)
+            .field("workers", &self.workers)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            secret_key: None,
+            jwt_secret: None,
+            session_hours: 24,
+            workers: None,
+            log: "info".into(),
+        }
+    }
+}
+
+/// The optional `xianyu.toml`; every key is optional and named like the field of [`Settings`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsFile {
+    /// See [`Settings::bind`].
+    pub bind: Option<String>,
+    /// See [`Settings::data_dir`].
+    pub data_dir: Option<PathBuf>,
+    /// See [`Settings::database_url`].
+    pub database_url: Option<String>,
+    /// See [`Settings::secret_key`].
+    pub secret_key: Option<String>,
+    /// See [`Settings::jwt_secret`].
+    pub jwt_secret: Option<String>,
+    /// See [`Settings::session_hours`].
+    pub session_hours: Option<u32>,
+    /// See [`Settings::workers`].
+    pub workers: Option<usize>,
+    /// See [`Settings::log`].
+    pub log: Option<String>,
+}
+
+impl SettingsFile {
+    /// Reads a settings file; a missing file is `Ok(None)`.
+    pub fn load(path: &Path) -> Result<Option<Self>, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map(Some)
+                .map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+impl Settings {
+    /// Applies a settings file on top of these settings.
+    pub fn with_file(mut self, file: SettingsFile) -> Self {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(v) = file.$f { self.$f = v; } )* };
+        }
+        take!(bind, data_dir, session_hours, log);
+        self.database_url = file.database_url.or(self.database_url);
+        self.secret_key = file.secret_key.or(self.secret_key);
+        self.jwt_secret = file.jwt_secret.or(self.jwt_secret);
+        self.workers = file.workers.or(self.workers);
+        self
+    }
+
+    /// The database URL in effect (the default SQLite file under the data dir when unset).
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.trim().is_empty() => u.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("xianyu.db").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_overrides_defaults() {
+        let file: SettingsFile =
+            toml::from_str("bind = \"0.0.0.0:9\"\nsession_hours = 2").unwrap_or_default();
+        let s = Settings::default().with_file(file);
+        assert_eq!(s.bind, "0.0.0.0:9");
+        assert_eq!(s.session_hours, 2);
+        assert_eq!(s.effective_database_url(), "sqlite://data/xianyu.db");
+        assert!(toml::from_str::<SettingsFile>("nope = 1").is_err());
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let s = Settings {
+            secret_key: Some("topsecret".into()),
+            database_url: Some("postgres://u:pw@h/db".into()),
+            ..Settings::default()
+        };
+        let d = format!("{s:?}");
+        assert!(!d.contains("topsecret") && !d.contains("pw@"), "{d}");
+    }
+}

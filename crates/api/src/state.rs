@@ -1,0 +1,25 @@
+//! Shared application state handed to every handler.
+
+use crate::auth::JwtKeys;
+use crate::ratelimit::LoginLimiter;
+use crate::system::SystemStats;
+use std::sync::Arc;
+use std::time::Instant;
+use xianyu_persistence::Store;
+
+/// Everything handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Token signing and verification.
+    pub jwt: Arc<JwtKeys>,
+    /// Failed-login throttling.
+    pub limiter: Arc<LoginLimiter>,
+    /// Cached host metrics for `/health`.
+    pub system: Arc<SystemStats>,
+    /// When the server started.
+    pub started: Instant,
+    /// Session lifetime.
+    pub session_hours: u32,
+}

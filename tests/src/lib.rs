@@ -1,0 +1,212 @@
+//! `xianyu-tests`: end-to-end tests across crates. This library holds the harness: a real
+//! server on port 0 with a temporary data directory, on SQLite or on a scratch PostgreSQL
+//! database, and a small JSON client.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use std::path::Path;
+use tempfile::TempDir;
+use xianyu_api::{RunningServer, Settings};
+
+/// Which database a test server uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the temporary data directory.
+    Sqlite,
+    /// A fresh database on the server named by `TEST_DATABASE_URL`.
+    Postgres,
+}
+
+/// The PostgreSQL server for tests, or `None` (with a one-line reason) when it is not set.
+/// With `CI` set, a missing `TEST_DATABASE_URL` fails the test instead.
+pub fn postgres_base_url() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "TEST_DATABASE_URL must be set when CI is set (PostgreSQL tests are mandatory in CI)"
+            );
+            eprintln!("skipped: TEST_DATABASE_URL is not set, PostgreSQL variant not run");
+            None
+        }
+    }
+}
+
+/// A running server with its own data directory (and database).
+pub struct TestServer {
+    /// The server; stops on drop.
+    pub server: Option<RunningServer>,
+    /// The data directory.
+    pub dir: TempDir,
+    /// The settings it was started with.
+    pub settings: Settings,
+    /// The generated admin password.
+    pub admin_password: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    pg: Option<(String, String)>,
+}
+
+impl TestServer {
+    /// Starts a server; `None` when the backend is unavailable here (test skipped).
+    pub fn start(backend: Backend) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let base = postgres_base_url()?;
+                let url =
+                    xianyu_persistence::testing::create_scratch_postgres_database(&base).unwrap();
+                Some((base, url))
+            }
+        };
+        let settings = Settings {
+            bind: "127.0.0.1:0".into(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: pg.as_ref().map(|(_, u)| u.clone()),
+            workers: Some(1),
+            ..Settings::default()
+        };
+        let server = xianyu_api::spawn(settings.clone()).unwrap();
+        let admin_password = server.created_admin_password.clone().unwrap();
+        Some(Self {
+            server: Some(server),
+            dir,
+            settings,
+            admin_password,
+            client: reqwest::Client::new(),
+            pg,
+        })
+    }
+
+    /// Stops the server but keeps the data (to start it again).
+    pub fn stop_server(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop();
+        }
+    }
+
+    /// Starts the server again on the same data.
+    pub fn restart(&mut self) {
+        self.stop_server();
+        self.server = Some(xianyu_api::spawn(self.settings.clone()).unwrap());
+    }
+
+    /// The data directory path.
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.server.as_ref().unwrap().base_url(), path)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body; returns status, headers and
+    /// the body parsed as JSON (`Value::Null` when not JSON).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Like [`TestServer::send`] without headers.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (s, _, v) = self.send(method, path, token, body).await;
+        (s, v)
+    }
+
+    /// Logs in and returns the token; panics on failure.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let (s, v) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "login failed: {v}");
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Token of the initial admin.
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", &self.admin_password.clone()).await
+    }
+
+    /// Creates a plain user through the admin API and returns a token for them.
+    pub async fn user_token(&self, admin: &str, username: &str) -> String {
+        let pw = format!("{username}-password-1");
+        let (s, v) = self
+            .call(
+                Method::POST,
+                "/api/v1/users",
+                Some(admin),
+                Some(json!({"username": username, "password": pw})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        self.login(username, &pw).await
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop_server();
+        if let Some((base, url)) = self.pg.take() {
+            xianyu_persistence::testing::drop_scratch_postgres_database(&base, &url);
+        }
+    }
+}
+
+/// Defines `mod $name { sqlite, postgres }` tests that run `$scenario(TestServer)` on each
+/// backend; the PostgreSQL one skips without `TEST_DATABASE_URL` (fails under `CI`).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident => $scenario:ident;)*) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let s = $crate::TestServer::start($crate::Backend::Sqlite).unwrap();
+                    super::$scenario(s).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(s) = $crate::TestServer::start($crate::Backend::Postgres) {
+                        super::$scenario(s).await;
+                    }
+                }
+            }
+        )*
+    };
+}

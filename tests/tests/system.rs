@@ -1,0 +1,171 @@
+//! Health, static pages, Swagger UI, OpenAPI drift, first start and restarts.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use xianyu_tests::{Backend, TestServer};
+
+#[tokio::test]
+async fn health_reports_database_and_system() {
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let (st, v) = s.call(Method::GET, "/health", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["database"]["ok"], true);
+    assert_eq!(v["database"]["backend"], "sqlite");
+    assert!(v["uptime_s"].is_u64());
+    for k in [
+        "cpu_percent",
+        "memory_used_bytes",
+        "memory_total_bytes",
+        "disk_free_bytes",
+    ] {
+        assert!(v["system"][k].is_number(), "{k}: {v}");
+    }
+    assert!(v["system"]["memory_total_bytes"].as_u64().unwrap() > 0);
+    let text = v.to_string();
+    assert!(
+        !text.contains(s.data_dir().to_str().unwrap()),
+        "no paths in /health"
+    );
+}
+
+#[tokio::test]
+async fn health_is_503_when_postgres_goes_away() {
+    let Some(base) = xianyu_tests::postgres_base_url() else {
+        return;
+    };
+    let s = TestServer::start(Backend::Postgres).unwrap();
+    assert_eq!(
+        s.call(Method::GET, "/health", None, None).await.1["database"]["backend"],
+        "postgres"
+    );
+    let url = s.settings.database_url.clone().unwrap();
+    xianyu_persistence::testing::drop_scratch_postgres_database(&base, &url);
+    let (st, v) = s.call(Method::GET, "/health", None, None).await;
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["database"]["ok"].as_bool()),
+        (Some("degraded"), Some(false))
+    );
+    let (st, v) = s
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"username":"admin","password":"whatever-pw"})),
+        )
+        .await;
+    assert!(
+        st == StatusCode::SERVICE_UNAVAILABLE,
+        "no 500 when the database is gone: {st} {v}"
+    );
+    assert_eq!(v["error"]["code"], "database_unavailable");
+}
+
+#[tokio::test]
+async fn static_pages_and_swagger_ui() {
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let res = s.client.get(s.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.text().await.unwrap().contains("闲鱼自动回复"));
+    for p in ["/docs/", "/docs/index.html"] {
+        let res = s.client.get(s.url(p)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{p}");
+        assert!(
+            res.text().await.unwrap().to_lowercase().contains("swagger"),
+            "{p}"
+        );
+    }
+    let no_redirect = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = no_redirect.get(s.url("/docs")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(res.headers()["location"], "/docs/");
+    let res = s
+        .client
+        .get(s.url("/docs/swagger-ui.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "Swagger UI assets are vendored, not fetched"
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_matches_the_committed_file() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json"))
+            .unwrap_or_default();
+    let generated = xianyu_api::openapi::openapi_json();
+    assert!(
+        committed == generated,
+        "docs/openapi.json is stale: run `cargo run -p xianyu-server -- openapi > docs/openapi.json`"
+    );
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let (st, served) = s.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(served, serde_json::from_str::<Value>(&generated).unwrap());
+    for p in [
+        "/api/v1/auth/login",
+        "/api/v1/accounts/{id}/cookie",
+        "/api/v1/users/{id}",
+        "/health",
+    ] {
+        assert!(served["paths"].get(p).is_some(), "{p} documented");
+    }
+}
+
+#[tokio::test]
+async fn first_start_creates_admin_once() {
+    let mut s = TestServer::start(Backend::Sqlite).unwrap();
+    let file = s.data_dir().join("initial-admin-password");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.trim(), s.admin_password);
+    assert!(s.admin_password.len() >= 16);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["initial-admin-password", "secret.key", "jwt.secret"] {
+            let mode = std::fs::metadata(s.data_dir().join(f))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, 0o600, "{f}");
+        }
+    }
+    let token = s.admin_token().await;
+    s.call(
+        Method::POST,
+        "/api/v1/accounts",
+        Some(&token),
+        Some(serde_json::json!({"cookie": "unb=5; cookie2=x"})),
+    )
+    .await;
+    s.restart();
+    assert!(
+        s.server.as_ref().unwrap().created_admin_password.is_none(),
+        "no second admin"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    let token = s.admin_token().await;
+    let (_, v) = s
+        .call(Method::GET, "/api/v1/accounts", Some(&token), None)
+        .await;
+    assert_eq!(
+        v["items"][0]["xianyu_user_id"], "5",
+        "data survives a restart"
+    );
+    let (_, old) = s
+        .call(Method::GET, "/api/v1/auth/me", Some(&token), None)
+        .await;
+    assert_eq!(old["username"], "admin");
+}
