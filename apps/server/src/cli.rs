@@ -117,7 +117,7 @@ pub struct CommonArgs {
     /// HTTP worker threads [default: number of CPUs].
     #[arg(long, env = "XIANYU_WORKERS", global = true)]
     pub workers: Option<usize>,
-    /// Log filter used when RUST_LOG is unset, e.g. info or xianyu=debug [default: info].
+    /// Log filter used when RUST_LOG is unset, e.g. info or xianyu=debug [default: info]. RUST_LOG, when set, wins.
     #[arg(long, global = true)]
     pub log: Option<String>,
 }

@@ -1,0 +1,21 @@
+# Everyday tasks. Optional sugar: the README's cargo commands work without `just`.
+
+run:
+    cargo run --release -p xianyu-server
+
+test:
+    cargo test --workspace
+
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Regenerate docs/openapi.json (a test fails when it drifts).
+openapi:
+    cargo run -q -p xianyu-server -- openapi > docs/openapi.json
+
+bench-http:
+    scripts/bench-http.sh
+
+sim:
+    cargo run -p goofish-sim -- --port 9000
