@@ -7,6 +7,7 @@
 pub mod account;
 pub mod error;
 pub mod ids;
+pub mod ports;
 pub mod user;
 
 pub use account::{
@@ -14,4 +15,8 @@ pub use account::{
 };
 pub use error::DomainError;
 pub use ids::{AccountId, SessionId, UserId};
+pub use ports::{
+    AccountRuntimeStatus, AccountSource, CookieSink, MessageDirection, MessageLog, MessageRecord,
+    PortError, RunnableAccount, StatusSink,
+};
 pub use user::{Password, Role, User, Username};

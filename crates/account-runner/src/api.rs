@@ -1,0 +1,301 @@
+//! Public types shared by the supervisor, the dispatcher and event handlers.
+
+use crate::error::{Result, RunnerError};
+use crate::{blocking, now_ms};
+use goofish_protocol::events::{ChatMessage, Event};
+use goofish_protocol::lwp::SendContent;
+use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use xianyu_domain::{AccountId, AccountRuntimeStatus, MessageDirection, MessageLog, MessageRecord};
+
+/// The server's verdict on a send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum SendVerdict {
+    /// Accepted; the server message id when the response carried one.
+    Accepted {
+        /// `<n>.PNM`.
+        message_id: Option<String>,
+    },
+    /// Rejected, e.g. `消息包含违规内容（CSI_FORBID||安全拦截）` from the content filter.
+    Rejected {
+        /// `reason（moreInfo）`.
+        reason: String,
+    },
+    /// No answer within the wait limit; the reference counts this as "not rejected".
+    Unconfirmed,
+}
+
+impl SendVerdict {
+    /// Whether the send was not rejected.
+    pub fn is_ok(&self) -> bool {
+        !matches!(self, Self::Rejected { .. })
+    }
+}
+
+/// Where a dispatched event came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// A buyer's chat message.
+    Buyer,
+    /// The echo of a message this runner sent.
+    OwnEcho,
+    /// A message the seller wrote by hand elsewhere (phone app): a manual takeover.
+    ManualSeller,
+    /// Anything else: cards, reminders, status, typing, hints.
+    Platform,
+}
+
+/// What the runner publishes for the live-events feed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RunnerEvent {
+    /// An account's connection state changed.
+    StatusChanged {
+        /// The account.
+        account: AccountId,
+        /// Its new status.
+        status: AccountRuntimeStatus,
+    },
+    /// A chat message arrived (after dedupe).
+    MessageReceived {
+        /// The account.
+        account: AccountId,
+        /// Conversation id.
+        cid: String,
+        /// Server message id.
+        message_id: String,
+        /// Sender user id.
+        sender_id: String,
+        /// Who wrote it.
+        direction: MessageDirection,
+        /// Display text.
+        text: String,
+    },
+    /// A message was sent through the live connection.
+    MessageSent {
+        /// The account.
+        account: AccountId,
+        /// Conversation id.
+        cid: String,
+        /// Receiver user id.
+        to: String,
+        /// What was sent.
+        content: SendContent,
+        /// The server's verdict.
+        verdict: SendVerdict,
+    },
+    /// Auto-replies in a chat were paused after a manual seller message.
+    ChatPaused {
+        /// The account.
+        account: AccountId,
+        /// Conversation id.
+        cid: String,
+        /// Paused until (ms).
+        until: i64,
+    },
+}
+
+/// A command for the account's live session.
+pub(crate) enum SessionCmd {
+    /// Send a message.
+    Send {
+        cid: String,
+        to: String,
+        content: SendContent,
+        reply: oneshot::Sender<Result<SendVerdict>>,
+    },
+    /// Create (or get) the conversation with a buyer about an item.
+    CreateConversation {
+        buyer: String,
+        item_id: String,
+        reply: oneshot::Sender<Result<String>>,
+    },
+    /// The refresher got a different token (session epoch, new token): re-register.
+    TokenChanged(u64, String),
+    /// The refresher hit an error that needs new cookies (session epoch).
+    Fatal(u64, RunnerError),
+}
+
+/// Sends through one account's live connection; cheap to clone, handed to event handlers.
+#[derive(Clone)]
+pub struct AccountSender {
+    pub(crate) account: AccountId,
+    pub(crate) cmds: mpsc::Sender<SessionCmd>,
+    pub(crate) online: Arc<AtomicBool>,
+    pub(crate) messages: Arc<dyn MessageLog>,
+    pub(crate) events: broadcast::Sender<RunnerEvent>,
+    pub(crate) send_timeout: Duration,
+}
+
+impl std::fmt::Debug for AccountSender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountSender")
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountSender {
+    /// The account this sender belongs to.
+    pub fn account(&self) -> AccountId {
+        self.account
+    }
+
+    /// Whether the account is registered on the IM socket right now.
+    pub fn is_online(&self) -> bool {
+        self.online.load(Ordering::SeqCst)
+    }
+
+    /// Sends `content` to buyer `to` in chat `cid` and reports the server's verdict (waits at
+    /// most the configured send timeout). Records the message with `direction` unless rejected.
+    pub async fn send(
+        &self,
+        cid: &str,
+        to: &str,
+        content: SendContent,
+        direction: MessageDirection,
+    ) -> Result<SendVerdict> {
+        if !self.is_online() {
+            return Err(RunnerError::NotConnected(self.account));
+        }
+        let (reply, rx) = oneshot::channel();
+        let cmd = SessionCmd::Send {
+            cid: cid.to_owned(),
+            to: to.to_owned(),
+            content: content.clone(),
+            reply,
+        };
+        self.cmds
+            .send(cmd)
+            .await
+            .map_err(|_| RunnerError::NotRunning(self.account))?;
+        let verdict = match tokio::time::timeout(self.send_timeout, rx).await {
+            Ok(Ok(result)) => result?,
+            Ok(Err(_)) => return Err(RunnerError::NotConnected(self.account)),
+            Err(_) => SendVerdict::Unconfirmed,
+        };
+        log::info!(target: "xianyu_runner::send", "account {}: send to chat {cid}: {}", self.account,
+            if verdict.is_ok() { "ok" } else { "rejected" });
+        if verdict.is_ok() {
+            let record = MessageRecord {
+                account: self.account,
+                cid: cid.to_owned(),
+                message_id: match &verdict {
+                    SendVerdict::Accepted { message_id } => message_id.clone(),
+                    _ => None,
+                },
+                peer_id: Some(to.to_owned()),
+                direction,
+                text: crate::echo::content_key(&content),
+                at: now_ms(),
+            };
+            let log = self.messages.clone();
+            if let Err(e) = blocking(move || log.record_message(&record)).await {
+                log::warn!(target: "xianyu_runner::send", "account {}: record sent message: {e}", self.account);
+            }
+        }
+        let _ = self.events.send(RunnerEvent::MessageSent {
+            account: self.account,
+            cid: cid.to_owned(),
+            to: to.to_owned(),
+            content,
+            verdict: verdict.clone(),
+        });
+        Ok(verdict)
+    }
+
+    /// Sends a text (see [`AccountSender::send`]).
+    pub async fn send_text(
+        &self,
+        cid: &str,
+        to: &str,
+        text: &str,
+        direction: MessageDirection,
+    ) -> Result<SendVerdict> {
+        self.send(cid, to, SendContent::Text(text.to_owned()), direction)
+            .await
+    }
+
+    /// Creates (or gets) the conversation between buyer `buyer` and this account about
+    /// `item_id`; returns its cid.
+    pub async fn create_conversation(&self, buyer: &str, item_id: &str) -> Result<String> {
+        if !self.is_online() {
+            return Err(RunnerError::NotConnected(self.account));
+        }
+        let (reply, rx) = oneshot::channel();
+        let cmd = SessionCmd::CreateConversation {
+            buyer: buyer.to_owned(),
+            item_id: item_id.to_owned(),
+            reply,
+        };
+        self.cmds
+            .send(cmd)
+            .await
+            .map_err(|_| RunnerError::NotRunning(self.account))?;
+        match tokio::time::timeout(self.send_timeout, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(RunnerError::NotConnected(self.account)),
+            Err(_) => Err(RunnerError::Timeout("conversation create")),
+        }
+    }
+}
+
+/// What a handler knows about a dispatched event.
+#[derive(Debug, Clone)]
+pub struct EventContext {
+    /// The account.
+    pub account: AccountId,
+    /// The account's Xianyu user id (`unb`).
+    pub unb: String,
+    /// Where the event came from.
+    pub origin: Origin,
+    /// Until when auto-replies in the event's chat are paused (ms), for chat events.
+    pub paused_until: Option<i64>,
+    /// Sends through the account's live connection.
+    pub sender: AccountSender,
+}
+
+impl EventContext {
+    /// Whether auto-replies in the event's chat are paused now.
+    pub fn is_paused(&self) -> bool {
+        self.paused_until.is_some_and(|u| u > now_ms())
+    }
+}
+
+/// The boxed future an [`EventHandler`] returns.
+pub type HandlerFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// The one entry point later features (replies, delivery, notifications) plug into.
+///
+/// `on_event` receives every classified, deduplicated event of an account, in arrival order:
+/// the dispatcher awaits each returned future before the next event of the same account
+/// (spawn inside when work may take long). `on_chat_settled` is the debounced per-chat hook:
+/// it receives only the last buyer chat message of a burst, once the chat has been quiet for
+/// the debounce window, and only while auto-replies in that chat are not paused.
+pub trait EventHandler: Send + Sync + 'static {
+    /// Called for every deduplicated event.
+    fn on_event(&self, ctx: EventContext, event: Event) -> HandlerFuture;
+
+    /// Called for the last buyer message of a burst in a non-paused chat.
+    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
+        let _ = (ctx, message);
+        Box::pin(async {})
+    }
+}
+
+/// A handler that does nothing (the runner still dedupes, records and pauses).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoopHandler;
+
+impl EventHandler for NoopHandler {
+    fn on_event(&self, _ctx: EventContext, _event: Event) -> HandlerFuture {
+        Box::pin(async {})
+    }
+}

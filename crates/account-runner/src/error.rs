@@ -1,0 +1,107 @@
+//! The single error type of the runner.
+
+use goofish_protocol::ProtocolError;
+use thiserror::Error;
+use xianyu_domain::{AccountId, PortError};
+
+/// Everything that can go wrong while running an account or sending through it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RunnerError {
+    /// The cookie has no usable `unb`, or the server answered with a login/block page.
+    #[error("cookie invalid: {0}")]
+    CookieInvalid(String),
+    /// The login cookies expired (`FAIL_SYS_SESSION_EXPIRED`); new cookies are needed.
+    #[error("session expired")]
+    SessionExpired,
+    /// Risk control demands a slider captcha.
+    #[error("captcha required")]
+    CaptchaRequired {
+        /// The verification (punish) URL, when the server gave one.
+        url: Option<String>,
+    },
+    /// Account-level risk block (`FAIL_SYS_ILLEGAL_ACCESS`, `FAIL_BIZ_WUA_IS_MACHINE`).
+    #[error("account blocked by risk control: {0}")]
+    RiskBlocked(String),
+    /// The mtop token stayed expired/empty after the re-signed retry.
+    #[error("mtop token still rejected after retry")]
+    TokenRetryFailed,
+    /// Any other mtop failure (business error, missing field).
+    #[error("mtop error {code}: {message}")]
+    Mtop {
+        /// The `ret` code.
+        code: String,
+        /// The `ret` message.
+        message: String,
+    },
+    /// HTTP or WebSocket transport failure (connect, reset, TLS, status).
+    #[error("network error: {0}")]
+    Network(String),
+    /// The IM server rejected `/reg` (invalid, superseded or expired token).
+    #[error("registration rejected: {0}")]
+    RegRejected(String),
+    /// The IM server closed the socket.
+    #[error("connection closed by server (code {code:?})")]
+    Closed {
+        /// The close code, when a close frame was received.
+        code: Option<u16>,
+    },
+    /// No frame arrived within the silence timeout (dead or half-open socket).
+    #[error("no frame within the silence timeout")]
+    Silent,
+    /// A wire-format problem.
+    #[error("protocol error: {0}")]
+    Protocol(#[from] ProtocolError),
+    /// The account has no live connection right now.
+    #[error("account {0} is not connected")]
+    NotConnected(AccountId),
+    /// The supervisor does not run this account.
+    #[error("account {0} is not running")]
+    NotRunning(AccountId),
+    /// No answer within the wait limit.
+    #[error("timed out waiting for {0}")]
+    Timeout(&'static str),
+    /// A storage port failed.
+    #[error(transparent)]
+    Port(#[from] PortError),
+    /// The runner is shutting down.
+    #[error("runner is shutting down")]
+    Shutdown,
+}
+
+impl RunnerError {
+    /// Stable snake_case code of the variant, for logs and API envelopes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CookieInvalid(_) => "cookie_invalid",
+            Self::SessionExpired => "session_expired",
+            Self::CaptchaRequired { .. } => "captcha_required",
+            Self::RiskBlocked(_) => "risk_blocked",
+            Self::TokenRetryFailed => "token_retry_failed",
+            Self::Mtop { .. } => "mtop_error",
+            Self::Network(_) => "network_error",
+            Self::RegRejected(_) => "reg_rejected",
+            Self::Closed { .. } => "connection_closed",
+            Self::Silent => "connection_silent",
+            Self::Protocol(_) => "protocol_error",
+            Self::NotConnected(_) => "account_not_connected",
+            Self::NotRunning(_) => "account_not_running",
+            Self::Timeout(_) => "timeout",
+            Self::Port(_) => "port_error",
+            Self::Shutdown => "shutting_down",
+        }
+    }
+
+    /// Whether the error needs new cookies (or a solved captcha) before retrying makes sense.
+    pub fn needs_new_cookies(&self) -> bool {
+        matches!(
+            self,
+            Self::CookieInvalid(_)
+                | Self::SessionExpired
+                | Self::CaptchaRequired { .. }
+                | Self::RiskBlocked(_)
+        )
+    }
+}
+
+/// Result alias of the runner.
+pub type Result<T, E = RunnerError> = std::result::Result<T, E>;
