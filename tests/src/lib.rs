@@ -67,6 +67,12 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
             database_url: pg.as_ref().map(|(_, u)| u.clone()),
             workers: Some(1),
+            // Nothing listens here: accounts created by API tests must never reach the real
+            // Goofish (tests only talk to loopback); runner tests use the simulator instead.
+            goofish_h5api_base: Some("http://127.0.0.1:9".into()),
+            goofish_ws_url: Some("ws://127.0.0.1:9/".into()),
+            goofish_passport_base: Some("http://127.0.0.1:9".into()),
+            goofish_upload_url: Some("http://127.0.0.1:9/api/upload.api".into()),
             ..Settings::default()
         };
         let server = xianyu_api::spawn(settings.clone()).unwrap();

@@ -3,6 +3,7 @@
 
 use crate::ApiError;
 use crate::error::blocking;
+use crate::session_cache::CachedSession;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -142,23 +143,36 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
         .cloned()
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
     let claims = state.jwt.verify(&bearer(&req)?)?;
+    let claimed_user = claims.sub.parse::<i64>().ok();
     let session = SessionId(claims.sid);
-    let sid = session.clone();
-    let store = state.store.clone();
-    let live = blocking(move || Ok(store.live_session(&sid)?)).await?;
-    let (row, user) = live.ok_or_else(|| {
-        ApiError::unauthorized("session_revoked", "the session has ended; log in again")
-    })?;
-    if claims.sub.parse::<i64>().ok() != Some(row.user_id) {
+    let cached = match state.sessions.get(&session.0) {
+        Some(hit) => hit,
+        None => {
+            let sid = session.clone();
+            let store = state.store.clone();
+            let live = blocking(move || Ok(store.live_session(&sid)?)).await?;
+            let (_, user) = live.ok_or_else(|| {
+                ApiError::unauthorized("session_revoked", "the session has ended; log in again")
+            })?;
+            let fresh = CachedSession {
+                user: UserId(user.id),
+                role: user.role.parse().unwrap_or(Role::User),
+                username: user.username,
+            };
+            state.sessions.put(&session.0, fresh.clone());
+            fresh
+        }
+    };
+    if claimed_user != Some(cached.user.0) {
         return Err(ApiError::unauthorized(
             "invalid_token",
             "the access token is invalid",
         ));
     }
     let auth = AuthUser {
-        id: UserId(user.id),
-        role: user.role.parse().unwrap_or(Role::User),
-        username: user.username,
+        id: cached.user,
+        role: cached.role,
+        username: cached.username,
         session,
     };
     req.extensions_mut().insert(LoggedUser(auth.id));

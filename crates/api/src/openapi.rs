@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         accounts::update_account,
         accounts::delete_account,
         accounts::replace_cookie,
+        accounts::account_status,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),

@@ -5,6 +5,7 @@ use crate::auth::JwtKeys;
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
 use crate::openapi::ApiDoc;
 use crate::ratelimit::LoginLimiter;
+use crate::runner_host::RunnerHost;
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::system::SystemStats;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
+use xianyu_runner::{NoopHandler, RunnerConfig};
 
 /// A server started by [`spawn`]; stops when dropped.
 pub struct RunningServer {
@@ -24,6 +26,7 @@ pub struct RunningServer {
     /// The admin password created on this start, if the database was empty.
     pub created_admin_password: Option<String>,
     handle: actix_web::dev::ServerHandle,
+    runner: Arc<RunnerHost>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -44,6 +47,7 @@ impl RunningServer {
             // The stop future completes on the server's own runtime; poll it there.
             std::thread::spawn(move || futures_executor_block_on(stopping));
             let _ = t.join();
+            self.runner.shutdown();
         }
     }
 }
@@ -58,11 +62,27 @@ fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
     actix_web::rt::System::new().block_on(f)
 }
 
-fn app_state(settings: &Settings, boot: &Bootstrapped) -> AppState {
+fn start_runner(
+    settings: &Settings,
+    boot: &Bootstrapped,
+) -> Result<Arc<RunnerHost>, BootstrapError> {
+    let endpoints = settings.goofish_endpoints();
+    log::info!(target: "xianyu::server", "Goofish endpoints: {endpoints:?}");
+    RunnerHost::start(
+        &boot.store,
+        endpoints,
+        RunnerConfig::default(),
+        Arc::new(NoopHandler),
+    )
+}
+
+fn app_state(settings: &Settings, boot: &Bootstrapped, runner: Arc<RunnerHost>) -> AppState {
     AppState {
+        runner,
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),
+        sessions: Arc::default(),
         system: SystemStats::start(&settings.data_dir),
         started: Instant::now(),
         session_hours: settings.session_hours,
@@ -109,7 +129,8 @@ pub async fn run(settings: Settings) -> Result<(), BootstrapError> {
     if let Some(pw) = &boot.created_admin_password {
         announce_admin(&settings, pw);
     }
-    let state = app_state(&settings, &boot);
+    let runner = start_runner(&settings, &boot)?;
+    let state = app_state(&settings, &boot, runner.clone());
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -117,7 +138,9 @@ pub async fn run(settings: Settings) -> Result<(), BootstrapError> {
         "listening on http://{addr} ({} database); API docs at http://{addr}/docs/",
         boot.store.backend().as_str()
     );
-    server.await.map_err(|e| BootstrapError(e.to_string()))
+    let served = server.await.map_err(|e| BootstrapError(e.to_string()));
+    runner.shutdown();
+    served
 }
 
 fn announce_admin(settings: &Settings, password: &str) {
@@ -133,13 +156,15 @@ fn announce_admin(settings: &Settings, password: &str) {
 pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
     let boot = bootstrap(&settings)?;
     let created_admin_password = boot.created_admin_password.clone();
+    let runner = start_runner(&settings, &boot)?;
+    let thread_runner = runner.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("xianyu-http".into())
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot);
+                let state = app_state(&settings, &boot, thread_runner);
                 match build(&settings, state) {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));
@@ -160,6 +185,7 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         addr,
         created_admin_password,
         handle,
+        runner,
         thread: Some(thread),
     })
 }

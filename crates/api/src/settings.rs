@@ -25,6 +25,14 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Log filter when `RUST_LOG` is unset (`log` in the file, default `info`).
     pub log: String,
+    /// Goofish mtop gateway (`XIANYU_GOOFISH_H5API_BASE`, default `https://h5api.m.goofish.com`).
+    pub goofish_h5api_base: Option<String>,
+    /// Goofish IM WebSocket (`XIANYU_GOOFISH_WS_URL`, default `wss://wss-goofish.dingtalk.com/`).
+    pub goofish_ws_url: Option<String>,
+    /// Goofish passport (`XIANYU_GOOFISH_PASSPORT_BASE`, default `https://passport.goofish.com`).
+    pub goofish_passport_base: Option<String>,
+    /// Goofish image upload (`XIANYU_GOOFISH_UPLOAD_URL`, default the real upload API).
+    pub goofish_upload_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +49,7 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("workers", &self.workers)
             .field("log", &self.log)
+            .field("goofish", &self.goofish_endpoints())
             .finish()
     }
 }
@@ -56,6 +65,10 @@ impl Default for Settings {
             session_hours: 24,
             workers: None,
             log: "info".into(),
+            goofish_h5api_base: None,
+            goofish_ws_url: None,
+            goofish_passport_base: None,
+            goofish_upload_url: None,
         }
     }
 }
@@ -80,6 +93,14 @@ pub struct SettingsFile {
     pub workers: Option<usize>,
     /// See [`Settings::log`].
     pub log: Option<String>,
+    /// See [`Settings::goofish_h5api_base`].
+    pub goofish_h5api_base: Option<String>,
+    /// See [`Settings::goofish_ws_url`].
+    pub goofish_ws_url: Option<String>,
+    /// See [`Settings::goofish_passport_base`].
+    pub goofish_passport_base: Option<String>,
+    /// See [`Settings::goofish_upload_url`].
+    pub goofish_upload_url: Option<String>,
 }
 
 impl SettingsFile {
@@ -106,7 +127,27 @@ impl Settings {
         self.secret_key = file.secret_key.or(self.secret_key);
         self.jwt_secret = file.jwt_secret.or(self.jwt_secret);
         self.workers = file.workers.or(self.workers);
+        self.goofish_h5api_base = file.goofish_h5api_base.or(self.goofish_h5api_base);
+        self.goofish_ws_url = file.goofish_ws_url.or(self.goofish_ws_url);
+        self.goofish_passport_base = file.goofish_passport_base.or(self.goofish_passport_base);
+        self.goofish_upload_url = file.goofish_upload_url.or(self.goofish_upload_url);
         self
+    }
+
+    /// The Goofish endpoints in effect (the real service unless overridden).
+    pub fn goofish_endpoints(&self) -> xianyu_runner::Endpoints {
+        let d = xianyu_runner::Endpoints::default();
+        let pick = |v: &Option<String>, default: String| {
+            v.clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or(default)
+        };
+        xianyu_runner::Endpoints {
+            h5api_base: pick(&self.goofish_h5api_base, d.h5api_base),
+            ws_url: pick(&self.goofish_ws_url, d.ws_url),
+            passport_base: pick(&self.goofish_passport_base, d.passport_base),
+            upload_url: pick(&self.goofish_upload_url, d.upload_url),
+        }
     }
 
     /// The database URL in effect (the default SQLite file under the data dir when unset).

@@ -2,6 +2,8 @@
 
 use crate::auth::JwtKeys;
 use crate::ratelimit::LoginLimiter;
+use crate::runner_host::RunnerHost;
+use crate::session_cache::SessionCache;
 use crate::system::SystemStats;
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,12 +16,16 @@ pub struct AppState {
     pub store: Store,
     /// Token signing and verification.
     pub jwt: Arc<JwtKeys>,
+    /// Recently validated sessions.
+    pub sessions: Arc<SessionCache>,
     /// Failed-login throttling.
     pub limiter: Arc<LoginLimiter>,
     /// Cached host metrics for `/health`.
     pub system: Arc<SystemStats>,
     /// When the server started.
     pub started: Instant,
+    /// The live Goofish connections.
+    pub runner: Arc<RunnerHost>,
     /// Session lifetime.
     pub session_hours: u32,
 }

@@ -145,13 +145,14 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Account>, StoreError> {
         let mut conn = self.conn()?;
-        let rows: Vec<AccountRow> = accounts::table
+        let query = accounts::table
             .filter(accounts::user_id.eq(user.0))
             .filter(accounts::id.gt(after.map_or(0, |a| a.0)))
             .order(accounts::id.asc())
             .limit(limit)
-            .select(ACCOUNT_COLUMNS)
-            .load(&mut *conn)?;
+            .select(ACCOUNT_COLUMNS);
+        // On the concrete connection so the prepared statement is cached (hot path).
+        let rows: Vec<AccountRow> = with_backend!(&mut *conn, |c| query.load(c))?;
         Ok(rows.into_iter().map(AccountRow::into_account).collect())
     }
 

@@ -10,6 +10,7 @@ mod accounts;
 mod connection;
 mod crypto;
 mod error;
+mod runner_ports;
 mod schema;
 mod sessions;
 mod settings;

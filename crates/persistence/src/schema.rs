@@ -35,6 +35,10 @@ diesel::table! {
         cookie_enc -> Binary,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        last_frame_at -> Nullable<BigInt>,
+        next_retry_at -> Nullable<BigInt>,
+        captcha_url -> Nullable<Text>,
     }
 }
 
@@ -49,3 +53,37 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(accounts -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, accounts, settings);
+
+diesel::table! {
+    seen_messages (account_id, message_id) {
+        account_id -> BigInt,
+        message_id -> Text,
+        seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        cid -> Text,
+        message_id -> Nullable<Text>,
+        peer_id -> Nullable<Text>,
+        direction -> Text,
+        text -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    chat_pauses (account_id, cid) {
+        account_id -> BigInt,
+        cid -> Text,
+        paused_until -> BigInt,
+    }
+}
+
+diesel::joinable!(seen_messages -> accounts (account_id));
+diesel::joinable!(chat_messages -> accounts (account_id));
+diesel::joinable!(chat_pauses -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, seen_messages, chat_messages, chat_pauses);

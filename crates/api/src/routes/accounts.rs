@@ -2,17 +2,20 @@
 //! exactly like a missing one; the cookie is write-only.
 
 use super::dto::{
-    AccountView, CreateAccountRequest, Page, PageQuery, ReplaceCookieRequest, UpdateAccountRequest,
+    AccountStatusView, AccountView, CreateAccountRequest, Page, PageQuery, ReplaceCookieRequest,
+    UpdateAccountRequest,
 };
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use goofish_protocol::cookies::CookieJar;
+use xianyu_domain::Account;
 use xianyu_domain::{
     AccountId, AccountPatch, DomainError, PauseMinutes, Remark, XianyuUserId, check_cookie_owner,
 };
 use xianyu_persistence::{NewAccount, StoreError};
+use xianyu_runner::AccountChange;
 
 /// Longest accepted cookie string.
 const MAX_COOKIE_BYTES: usize = 16 * 1024;
@@ -30,6 +33,19 @@ fn parse_cookie(raw: &str) -> Result<(String, XianyuUserId), ApiError> {
     let unb = jar.unb().ok_or(DomainError::InvalidCookie)?;
     let id = XianyuUserId::parse(unb).map_err(|_| DomainError::InvalidCookie)?;
     Ok((jar.to_header(), id))
+}
+
+/// What the runner must do after a settings change: start or stop the connection, or pick up
+/// a new pause length in place.
+fn runner_change(before: &Account, after: &Account) -> Option<AccountChange> {
+    match (before.enabled, after.enabled) {
+        (false, true) => Some(AccountChange::Enabled(after.id)),
+        (true, false) => Some(AccountChange::Disabled(after.id)),
+        (true, true) if before.pause_minutes != after.pause_minutes => {
+            Some(AccountChange::SettingsChanged(after.id))
+        }
+        _ => None,
+    }
 }
 
 fn not_found() -> ApiError {
@@ -82,6 +98,9 @@ pub async fn create_account(
     };
     let store = state.store.clone();
     let account = blocking(move || store.create_account(user.id, &new).map_err(store_err)).await?;
+    if account.enabled {
+        state.runner.notify(AccountChange::Created(account.id));
+    }
     log::info!(target: "xianyu::accounts", "account {} (xianyu {}) added by user {}", account.id, account.xianyu_user_id, account.user_id);
     Ok(HttpResponse::Created().json(AccountView::from(&account)))
 }
@@ -164,8 +183,19 @@ pub async fn update_account(
         pause_minutes: body.pause_minutes.map(PauseMinutes::parse).transpose()?,
     };
     let store = state.store.clone();
-    let account =
-        blocking(move || store.update_account(user.id, id, &patch).map_err(store_err)).await?;
+    let (before, account) = blocking(move || {
+        let before = store.get_account(user.id, id).map_err(store_err)?;
+        Ok((
+            before,
+            store
+                .update_account(user.id, id, &patch)
+                .map_err(store_err)?,
+        ))
+    })
+    .await?;
+    if let Some(change) = runner_change(&before, &account) {
+        state.runner.notify(change);
+    }
     Ok(HttpResponse::Ok().json(AccountView::from(&account)))
 }
 
@@ -185,6 +215,7 @@ pub async fn delete_account(
     let id = AccountId(id.into_inner());
     let store = state.store.clone();
     blocking(move || store.delete_account(user.id, id).map_err(store_err)).await?;
+    state.runner.notify(AccountChange::Deleted(id));
     log::info!(target: "xianyu::accounts", "account {id} deleted by user {}", user.id);
     Ok(HttpResponse::NoContent().finish())
 }
@@ -221,6 +252,31 @@ pub async fn replace_cookie(
             .map_err(store_err)
     })
     .await?;
+    if account.enabled {
+        state.runner.notify(AccountChange::CookieReplaced(id));
+    }
     log::info!(target: "xianyu::accounts", "cookie of account {id} replaced");
     Ok(HttpResponse::Ok().json(AccountView::from(&account)))
+}
+
+/// Live connection state of one of the caller's accounts.
+#[utoipa::path(
+    tag = "accounts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 200, body = AccountStatusView), (status = 404, description = "account_not_found", body = ErrorEnvelope))
+)]
+#[get("/accounts/{id}/status")]
+pub async fn account_status(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = AccountId(id.into_inner());
+    let store = state.store.clone();
+    let stored =
+        blocking(move || store.account_runtime_status(user.id, id).map_err(store_err)).await?;
+    let live = state.runner.status(id);
+    let running = live.is_some();
+    Ok(HttpResponse::Ok().json(AccountStatusView::new(live.unwrap_or(stored), running)))
 }

@@ -77,7 +77,9 @@ pub async fn login(
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let store = state.store.clone();
-    blocking(move || Ok(store.revoke_session(user.id, &user.session)?)).await?;
+    let session = user.session.clone();
+    blocking(move || Ok(store.revoke_session(user.id, &session)?)).await?;
+    state.sessions.forget_session(&user.session.0);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -141,6 +143,7 @@ pub async fn change_password(
         Ok(())
     })
     .await?;
+    state.sessions.forget_user(uid);
     log::info!(target: "xianyu::auth", "user {uid} changed their password");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -245,3 +245,40 @@ pub struct ReplaceCookieRequest {
     /// The new cookie string; its `unb` must be the account's Xianyu user id.
     pub cookie: String,
 }
+
+/// Converts epoch milliseconds to a UTC timestamp.
+pub fn from_ms(ms: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+}
+
+/// The live connection state of an account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountStatusView {
+    /// offline, connecting, online, backoff, captcha_required, session_expired, cookie_invalid
+    /// or disabled.
+    pub status: String,
+    /// Whether a connection task runs for the account in this server.
+    pub running: bool,
+    /// The last error (never contains secrets).
+    pub last_error: Option<String>,
+    /// When the last frame arrived from Goofish.
+    pub last_frame_at: Option<DateTime<Utc>>,
+    /// When the next connection attempt is due, while backing off.
+    pub next_retry_at: Option<DateTime<Utc>>,
+    /// The verification page to solve, while `captcha_required`.
+    pub captcha_url: Option<String>,
+}
+
+impl AccountStatusView {
+    /// Builds the view from the runner's status.
+    pub fn new(s: xianyu_domain::ports::AccountRuntimeStatus, running: bool) -> Self {
+        Self {
+            status: s.status.as_str().to_owned(),
+            running,
+            last_error: s.last_error,
+            last_frame_at: s.last_frame_at.and_then(from_ms),
+            next_retry_at: s.next_retry_at.and_then(from_ms),
+            captcha_url: s.captcha_url,
+        }
+    }
+}

@@ -39,7 +39,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(accounts::get_account)
                 .service(accounts::update_account)
                 .service(accounts::delete_account)
-                .service(accounts::replace_cookie),
+                .service(accounts::replace_cookie)
+                .service(accounts::account_status),
         )
         .service(web::index)
         .service(web::docs_redirect);

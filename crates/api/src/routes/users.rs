@@ -100,6 +100,7 @@ pub async fn update_user(
         Ok(user)
     })
     .await?;
+    state.sessions.forget_user(uid);
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
@@ -137,6 +138,7 @@ pub async fn delete_user(
             .map_err(|e| ApiError::from_store(e, "user_not_found"))
     })
     .await?;
+    state.sessions.forget_user(uid);
     log::info!(target: "xianyu::users", "user {uid} deleted");
     Ok(HttpResponse::NoContent().finish())
 }
