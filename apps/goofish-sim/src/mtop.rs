@@ -60,10 +60,11 @@ pub(crate) fn pair<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a s
 
 /// All `cookie` headers joined and parsed.
 pub(crate) fn request_cookies(req: &HttpRequest) -> CookieJar {
-    let joined: Vec<&str> = req
+    // Lenient like real servers: a stray non-ASCII byte must not hide the whole header.
+    let joined: Vec<String> = req
         .headers()
         .get_all("cookie")
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .collect();
     CookieJar::parse(&joined.join("; "))
 }

@@ -21,7 +21,12 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the server (the default).
-    Serve,
+    Serve {
+        /// Start a Goofish simulator in-process with a demo account and a scripted buyer, so
+        /// the system can be seen working without a Xianyu account (data in <data-dir>/demo).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Manage dashboard users offline.
@@ -117,6 +122,18 @@ pub struct CommonArgs {
     /// HTTP worker threads [default: number of CPUs].
     #[arg(long, env = "XIANYU_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Goofish mtop gateway [default: https://h5api.m.goofish.com].
+    #[arg(long, env = "XIANYU_GOOFISH_H5API_BASE", global = true)]
+    pub goofish_h5api_base: Option<String>,
+    /// Goofish IM WebSocket [default: wss://wss-goofish.dingtalk.com/].
+    #[arg(long, env = "XIANYU_GOOFISH_WS_URL", global = true)]
+    pub goofish_ws_url: Option<String>,
+    /// Goofish passport [default: https://passport.goofish.com].
+    #[arg(long, env = "XIANYU_GOOFISH_PASSPORT_BASE", global = true)]
+    pub goofish_passport_base: Option<String>,
+    /// Goofish image upload [default: https://stream-upload.goofish.com/api/upload.api].
+    #[arg(long, env = "XIANYU_GOOFISH_UPLOAD_URL", global = true)]
+    pub goofish_upload_url: Option<String>,
     /// Log filter used when RUST_LOG is unset, e.g. info or xianyu=debug [default: info]. RUST_LOG, when set, wins.
     #[arg(long, global = true)]
     pub log: Option<String>,
@@ -152,6 +169,16 @@ impl CommonArgs {
         }
         if let Some(v) = &self.log {
             s.log = v.clone();
+        }
+        for (value, field) in [
+            (&self.goofish_h5api_base, &mut s.goofish_h5api_base),
+            (&self.goofish_ws_url, &mut s.goofish_ws_url),
+            (&self.goofish_passport_base, &mut s.goofish_passport_base),
+            (&self.goofish_upload_url, &mut s.goofish_upload_url),
+        ] {
+            if value.is_some() {
+                field.clone_from(value);
+            }
         }
         Ok(s)
     }

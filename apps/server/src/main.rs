@@ -2,6 +2,7 @@
 //! Wiring only: everything it does lives in the library crates.
 
 mod cli;
+mod demo;
 mod goofish_cmd;
 mod user_cmd;
 
@@ -15,8 +16,9 @@ fn main() -> std::process::ExitCode {
         Err(e) => return fail(&e),
     };
     init_logging(&settings.log);
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings),
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo: false } => serve(settings),
+        Command::Serve { demo: true } => demo::serve(settings),
         Command::Migrate => migrate(&settings),
         Command::User(cmd) => user_cmd::run(&settings, cmd),
         Command::Openapi => {

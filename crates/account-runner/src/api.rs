@@ -192,6 +192,8 @@ impl AccountSender {
                     _ => None,
                 },
                 peer_id: Some(to.to_owned()),
+                peer_name: None,
+                item_id: None,
                 direction,
                 text: crate::echo::content_key(&content),
                 at: now_ms(),

@@ -6,6 +6,7 @@ use crate::config::RunnerConfig;
 use crate::echo::{EchoRegistry, content_key};
 use crate::error::{Result, RunnerError};
 use crate::now_ms;
+use crate::probe;
 use futures_util::{SinkExt, StreamExt};
 use goofish_protocol::constants as c;
 use goofish_protocol::events::{self, Event};
@@ -133,6 +134,7 @@ pub(crate) async fn open(setup: SessionSetup) -> Result<LiveSession> {
     let deadline = Instant::now() + session.setup.cfg.reg_wait;
     loop {
         let next = tokio::time::timeout_at(deadline, session.ws.next()).await;
+        let read_at = std::time::Instant::now();
         let Ok(next) = next else {
             log::info!(target: TARGET, "account {}: no /reg answer within the wait, proceeding", session.setup.account);
             break;
@@ -168,7 +170,7 @@ pub(crate) async fn open(setup: SessionSetup) -> Result<LiveSession> {
             }
             break;
         }
-        session.handle_frame(frame).await?;
+        session.handle_frame(frame, read_at).await?;
     }
     let diff = lwp::ack_diff(now_ms(), &fresh_mid());
     session.write(diff).await?;
@@ -249,6 +251,7 @@ impl LiveSession {
                     }
                 }
                 msg = self.ws.next() => {
+                    let read_at = std::time::Instant::now();
                     let text = match msg {
                         Some(Ok(Message::Text(t))) => t.to_string(),
                         Some(Ok(Message::Binary(b))) => match String::from_utf8(b.to_vec()) {
@@ -266,7 +269,7 @@ impl LiveSession {
                     self.touch();
                     match ServerFrame::parse(&text) {
                         Ok(frame) => {
-                            if let Err(e) = self.handle_frame(frame).await {
+                            if let Err(e) = self.handle_frame(frame, read_at).await {
                                 return SessionEnd::Failed(e);
                             }
                         }
@@ -295,6 +298,9 @@ impl LiveSession {
                     let _ = reply.send(Err(e.clone()));
                     return Some(SessionEnd::Failed(e));
                 }
+                if let Some(o) = probe::observer() {
+                    o.send_written(self.setup.account, &cid, std::time::Instant::now());
+                }
                 self.pending.insert(mid, Pending::Send { cid, key, reply });
             }
             SessionCmd::CreateConversation {
@@ -321,12 +327,17 @@ impl LiveSession {
         None
     }
 
-    async fn handle_frame(&mut self, frame: ServerFrame) -> Result<()> {
+    /// Handles a frame read at `read_at` (reported to the wire observer, if any).
+    async fn handle_frame(
+        &mut self,
+        frame: ServerFrame,
+        read_at: std::time::Instant,
+    ) -> Result<()> {
         match &frame {
             ServerFrame::Push { .. } => {
                 // Ack at once, before decoding (spec §3.6).
                 self.write(lwp::ack(&frame, &fresh_mid())).await?;
-                self.dispatch_elements(&frame);
+                self.dispatch_elements(&frame, read_at);
             }
             ServerFrame::Response {
                 code, mid, body, ..
@@ -335,12 +346,15 @@ impl LiveSession {
         Ok(())
     }
 
-    fn dispatch_elements(&self, frame: &ServerFrame) {
+    fn dispatch_elements(&self, frame: &ServerFrame, read_at: std::time::Instant) {
         for element in frame.push_payloads() {
             match payload::decode_payload(&element.data) {
                 Ok(decoded) => {
                     let event = events::classify(&decoded, &self.setup.unb);
                     let dedupe_key = events::dedupe_key(&decoded);
+                    if let (Some(o), Event::Chat(m)) = (probe::observer(), &event) {
+                        o.chat_received(self.setup.account, m, read_at);
+                    }
                     let _ = self.setup.inbound.send(Inbound { event, dedupe_key });
                 }
                 Err(e) => log::debug!(target: TARGET, "account {}: push element dropped ({})",

@@ -104,6 +104,11 @@ impl Dispatcher {
             cid: m.cid.clone(),
             message_id: Some(m.message_id.clone()).filter(|s| !s.is_empty()),
             peer_id: Some(m.sender_id.clone()),
+            peer_name: m
+                .sender_name
+                .clone()
+                .filter(|_| direction == MessageDirection::Buyer),
+            item_id: m.item_id.clone(),
             direction,
             text: m.text.clone(),
             at: if m.created_at_ms > 0 {

@@ -20,6 +20,7 @@ mod dispatch;
 mod echo;
 mod error;
 mod mtop_client;
+mod probe;
 mod supervisor;
 mod task;
 
@@ -30,6 +31,7 @@ pub use api::{
 pub use config::{Endpoints, RunnerConfig};
 pub use error::{Result, RunnerError};
 pub use mtop_client::{MtopClient, MtopReply};
+pub use probe::{WireObserver, set_wire_observer};
 pub use supervisor::{AccountChange, Ports, Supervisor};
 
 use xianyu_domain::PortError;

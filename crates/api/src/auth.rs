@@ -142,7 +142,20 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
-    let claims = state.jwt.verify(&bearer(&req)?)?;
+    let auth = authenticate_token(&state, &bearer(&req)?).await?;
+    req.extensions_mut().insert(LoggedUser(auth.id));
+    Ok(auth)
+}
+
+/// Whether the request carries an `Authorization` header at all.
+pub(crate) fn has_authorization(req: &HttpRequest) -> bool {
+    req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
+}
+
+/// Resolves a bearer token to the caller: signature, expiry, then a live session (cached
+/// briefly).
+pub(crate) async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+    let claims = state.jwt.verify(token)?;
     let claimed_user = claims.sub.parse::<i64>().ok();
     let session = SessionId(claims.sid);
     let cached = match state.sessions.get(&session.0) {
@@ -169,14 +182,12 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
             "the access token is invalid",
         ));
     }
-    let auth = AuthUser {
+    Ok(AuthUser {
         id: cached.user,
         role: cached.role,
         username: cached.username,
         session,
-    };
-    req.extensions_mut().insert(LoggedUser(auth.id));
-    Ok(auth)
+    })
 }
 
 impl FromRequest for AuthUser {

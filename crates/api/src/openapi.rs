@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document, generated from the handler annotations.
 
 use crate::error::{ErrorBody, ErrorEnvelope};
-use crate::routes::{accounts, auth, dto, health, settings, users};
+use crate::routes::{accounts, auth, conversations, dto, events, health, settings, users};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -33,6 +33,11 @@ use utoipa::{Modify, OpenApi};
         accounts::delete_account,
         accounts::replace_cookie,
         accounts::account_status,
+        conversations::list_conversations,
+        conversations::list_messages,
+        conversations::send_message,
+        conversations::lift_pause,
+        events::events,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),
@@ -41,6 +46,8 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "Dashboard users (admin only)"),
         (name = "settings", description = "Global settings (admin only)"),
         (name = "accounts", description = "Xianyu seller accounts of the calling user"),
+        (name = "conversations", description = "Chats with buyers, and sending through the live connection"),
+        (name = "events", description = "Live events over WebSocket"),
         (name = "system", description = "Health")
     )
 )]

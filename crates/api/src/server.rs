@@ -125,10 +125,20 @@ fn build(
 
 /// Runs the server in the current actix/tokio runtime until it is stopped (Ctrl-C / SIGTERM).
 pub async fn run(settings: Settings) -> Result<(), BootstrapError> {
+    run_with(settings, |_| Ok(())).await
+}
+
+/// Like [`run`], with a setup step on the migrated store before the account runner starts
+/// (the demo mode adds its account there).
+pub async fn run_with(
+    settings: Settings,
+    setup: impl FnOnce(&xianyu_persistence::Store) -> Result<(), BootstrapError>,
+) -> Result<(), BootstrapError> {
     let boot = bootstrap(&settings)?;
     if let Some(pw) = &boot.created_admin_password {
         announce_admin(&settings, pw);
     }
+    setup(&boot.store)?;
     let runner = start_runner(&settings, &boot)?;
     let state = app_state(&settings, &boot, runner.clone());
     let (server, addr) = build(&settings, state)

@@ -140,6 +140,10 @@ pub struct MessageRecord {
     pub message_id: Option<String>,
     /// The other party (buyer) or the sender's user id.
     pub peer_id: Option<String>,
+    /// The buyer's nickname, when the message carries it.
+    pub peer_name: Option<String>,
+    /// The item the conversation is about, when known.
+    pub item_id: Option<String>,
     /// Who wrote it.
     pub direction: MessageDirection,
     /// Display text (image URL for images).

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod connection;
+mod conversations;
 mod crypto;
 mod error;
 mod runner_ports;
@@ -19,6 +20,7 @@ mod users;
 
 pub use accounts::NewAccount;
 pub use connection::{Backend, PoolOptions, redact_url};
+pub use conversations::{Conversation, StoredMessage};
 pub use crypto::{KEY_LEN, SecretBox};
 pub use error::StoreError;
 pub use sessions::SessionRecord;

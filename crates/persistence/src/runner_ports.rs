@@ -3,13 +3,14 @@
 //! history and manual-takeover pauses.
 
 use crate::connection::with_backend;
+use crate::conversations::direction_from_str;
 use crate::schema::{accounts, chat_messages, chat_pauses, seen_messages};
 use crate::users::now;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
 use xianyu_domain::ports::{
-    AccountRuntimeStatus, AccountSource, CookieSink, MessageDirection, MessageLog, MessageRecord,
-    PortError, RunnableAccount, StatusSink,
+    AccountRuntimeStatus, AccountSource, CookieSink, MessageLog, MessageRecord, PortError,
+    RunnableAccount, StatusSink,
 };
 use xianyu_domain::{AccountId, AccountStatus, UserId};
 
@@ -25,18 +26,15 @@ fn port<T>(r: Result<T, StoreError>) -> Result<T, PortError> {
 
 type RunnableRow = (i64, String, Vec<u8>, i32);
 /// id, cid, message id, peer id, direction, text, at
-type MessageRow = (i64, String, Option<String>, Option<String>, String, String, i64);
-
-fn direction_from_str(s: &str) -> MessageDirection {
-    [
-        MessageDirection::Buyer,
-        MessageDirection::SellerManual,
-        MessageDirection::AutoReply,
-    ]
-    .into_iter()
-    .find(|d| d.as_str() == s)
-    .unwrap_or(MessageDirection::System)
-}
+type MessageRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
 
 impl Store {
     fn runnable(&self, row: RunnableRow) -> Result<RunnableAccount, StoreError> {
@@ -122,6 +120,8 @@ impl Store {
                         cid,
                         message_id,
                         peer_id,
+                        peer_name: None,
+                        item_id: None,
                         direction: direction_from_str(&direction),
                         text,
                         at,
@@ -255,22 +255,7 @@ impl MessageLog for Store {
     }
 
     fn record_message(&self, r: &MessageRecord) -> Result<(), PortError> {
-        let mut conn = port(self.conn())?;
-        port(
-            diesel::insert_into(chat_messages::table)
-                .values((
-                    chat_messages::account_id.eq(r.account.0),
-                    chat_messages::cid.eq(&r.cid),
-                    chat_messages::message_id.eq(r.message_id.as_deref()),
-                    chat_messages::peer_id.eq(r.peer_id.as_deref()),
-                    chat_messages::direction.eq(r.direction.as_str()),
-                    chat_messages::text.eq(&r.text),
-                    chat_messages::at.eq(r.at),
-                ))
-                .execute(&mut *conn)
-                .map_err(StoreError::from),
-        )?;
-        Ok(())
+        port(self.record_with_conversation(r))
     }
 
     fn pause_chat(&self, account: AccountId, cid: &str, until: i64) -> Result<(), PortError> {

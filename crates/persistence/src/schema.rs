@@ -87,3 +87,22 @@ diesel::joinable!(seen_messages -> accounts (account_id));
 diesel::joinable!(chat_messages -> accounts (account_id));
 diesel::joinable!(chat_pauses -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(accounts, seen_messages, chat_messages, chat_pauses);
+
+diesel::table! {
+    conversations (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        cid -> Text,
+        buyer_id -> Nullable<Text>,
+        buyer_name -> Nullable<Text>,
+        item_id -> Nullable<Text>,
+        last_text -> Text,
+        last_direction -> Text,
+        last_at -> BigInt,
+        unread -> Integer,
+    }
+}
+
+diesel::joinable!(conversations -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(accounts, conversations);
+diesel::allow_tables_to_appear_in_same_query!(conversations, chat_pauses);

@@ -85,6 +85,8 @@ fn scenario(store: &Store) {
                 cid: "48000000001".into(),
                 message_id: Some(format!("{i}.PNM")),
                 peer_id: Some("2200000000001".into()),
+                peer_name: Some("买家".into()),
+                item_id: Some("900000000001".into()),
                 direction: dir,
                 text: format!("消息{i}"),
                 at: 1_700_000_000_000 + i as i64,

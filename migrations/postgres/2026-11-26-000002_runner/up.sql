@@ -29,3 +29,18 @@ CREATE TABLE chat_pauses (
     paused_until BIGINT NOT NULL,
     PRIMARY KEY (account_id, cid)
 );
+
+CREATE TABLE conversations (
+    id BIGSERIAL PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    cid TEXT NOT NULL,
+    buyer_id TEXT,
+    buyer_name TEXT,
+    item_id TEXT,
+    last_text TEXT NOT NULL,
+    last_direction TEXT NOT NULL,
+    last_at BIGINT NOT NULL,
+    unread INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (account_id, cid)
+);
+CREATE INDEX conversations_account_last ON conversations (account_id, last_at, id);

@@ -1,3 +1,4 @@
+DROP TABLE conversations;
 DROP TABLE chat_pauses;
 DROP TABLE chat_messages;
 DROP TABLE seen_messages;

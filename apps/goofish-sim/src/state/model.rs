@@ -212,6 +212,12 @@ pub struct Account {
 }
 
 impl Account {
+    /// The nick as a cookie value: percent-encoded, as browsers store it (cookie headers are
+    /// ASCII).
+    pub fn tracknick(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.nick.as_bytes()).collect()
+    }
+
     /// The login cookie string (with `_m_h5_tk` when present).
     pub fn cookie_string(&self) -> String {
         let mut parts = vec![
@@ -219,7 +225,7 @@ impl Account {
             format!("cookie2={}", self.cookie2),
             format!("t={}", self.t),
             format!("sgcookie={}", self.sgcookie),
-            format!("tracknick={}", self.nick),
+            format!("tracknick={}", self.tracknick()),
             format!("cna={}", self.cna),
         ];
         if let Some((tk, exp)) = &self.m_h5_tk {
@@ -236,7 +242,7 @@ impl Account {
             ("cookie2", self.cookie2.clone()),
             ("t", self.t.clone()),
             ("sgcookie", self.sgcookie.clone()),
-            ("tracknick", self.nick.clone()),
+            ("tracknick", self.tracknick()),
             ("cna", self.cna.clone()),
         ]
     }

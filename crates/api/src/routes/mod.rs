@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod conversations;
 pub mod dto;
+pub mod events;
 pub mod health;
 pub mod settings;
 pub mod users;
@@ -40,7 +42,12 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(accounts::update_account)
                 .service(accounts::delete_account)
                 .service(accounts::replace_cookie)
-                .service(accounts::account_status),
+                .service(accounts::account_status)
+                .service(conversations::list_conversations)
+                .service(conversations::list_messages)
+                .service(conversations::send_message)
+                .service(conversations::lift_pause)
+                .service(events::events),
         )
         .service(web::index)
         .service(web::docs_redirect);

@@ -1,0 +1,99 @@
+//! `xianyu serve --demo`: the whole system against an in-process Goofish simulator, with a demo
+//! account, a few items and a scripted buyer who writes every few seconds.
+
+use anyhow::Context;
+use goofish_sim::{BuyerMessage, GoofishSim, NewAccount, NewItem, SimConfig, SimHandle};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use xianyu_api::Settings;
+use xianyu_api::bootstrap::BootstrapError;
+use xianyu_persistence::{NewAccount as NewXianyuAccount, Store};
+
+/// The demo seller's Xianyu user id inside the simulator.
+const DEMO_UNB: &str = "2219000000000";
+const BUYER_SAYS: &[&str] = &["在吗？", "这个还有吗", "能便宜点吗", "包邮吗？", "什么时候发货", "好的，谢谢"];
+const BUYER_EVERY: Duration = Duration::from_secs(6);
+
+/// Runs the server in demo mode until it is stopped.
+pub fn serve(mut settings: Settings) -> anyhow::Result<()> {
+    settings.data_dir = settings.data_dir.join("demo");
+    let sim = GoofishSim::start(SimConfig::default()).context("starting the Goofish simulator")?;
+    settings.goofish_h5api_base = Some(sim.h5api_base());
+    settings.goofish_ws_url = Some(sim.ws_url());
+    settings.goofish_passport_base = Some(sim.passport_base());
+    settings.goofish_upload_url = Some(sim.upload_url());
+    let state = sim.state();
+    let (unb, cookie) = state
+        .create_account(NewAccount { unb: Some(DEMO_UNB.into()), nick: Some("演示卖家".into()), without_m_h5_tk: false })
+        .map_err(|e| anyhow::anyhow!("demo account: {}", e.message))?;
+    let mut items = Vec::new();
+    for (title, price) in [("游戏激活码 · 演示", 1990), ("会员月卡 · 演示", 1500), ("电子书合集 · 演示", 990)] {
+        let item = NewItem { title: title.into(), price_fen: price, description: Some("演示商品 demo item".into()), skus: Vec::new() };
+        items.push(state.add_item(&unb, item).map_err(|e| anyhow::anyhow!("demo item: {}", e.message))?);
+    }
+    println!("Demo mode: Goofish simulator at {} (data in {})", sim.base_url(), settings.data_dir.display());
+    println!("A scripted buyer writes to the demo account every {} s.", BUYER_EVERY.as_secs());
+    let stop = Arc::new(AtomicBool::new(false));
+    let buyer = spawn_buyer(&sim, unb.clone(), items, stop.clone());
+    let result = actix_web::rt::System::new()
+        .block_on(xianyu_api::server::run_with(settings, move |store| add_demo_account(store, &unb, &cookie)));
+    stop.store(true, Ordering::SeqCst);
+    let _ = buyer.join();
+    drop(sim);
+    result.map_err(Into::into)
+}
+
+/// Gives the admin user the demo account (or refreshes its cookie: the simulator is new on
+/// every start).
+fn add_demo_account(store: &Store, unb: &str, cookie: &str) -> Result<(), BootstrapError> {
+    let err = |e: xianyu_persistence::StoreError| BootstrapError(format!("demo account: {e}"));
+    let admin = store
+        .find_user_by_username("admin")
+        .map_err(err)?
+        .ok_or_else(|| BootstrapError("demo mode needs the admin user".into()))?;
+    let admin = xianyu_domain::UserId(admin.id);
+    let existing = store.list_accounts(admin, None, i64::MAX).map_err(err)?;
+    match existing.iter().find(|a| a.xianyu_user_id == unb) {
+        Some(a) => {
+            store.set_account_cookie(admin, a.id, cookie).map_err(err)?;
+        }
+        None => {
+            let new = NewXianyuAccount {
+                xianyu_user_id: unb.into(),
+                cookie: cookie.into(),
+                remark: "演示账号 demo".into(),
+                enabled: true,
+                auto_confirm: true,
+                pause_minutes: 10,
+            };
+            store.create_account(admin, &new).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+fn spawn_buyer(sim: &SimHandle, unb: String, items: Vec<String>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    let state = sim.state();
+    std::thread::spawn(move || {
+        let mut n = 0usize;
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(250));
+            n += 1;
+            if n % (BUYER_EVERY.as_millis() as usize / 250) != 0 {
+                continue;
+            }
+            let turn = n / (BUYER_EVERY.as_millis() as usize / 250);
+            let msg = BuyerMessage {
+                buyer_id: Some(format!("22000000000{:02}", turn % 3 + 1)),
+                buyer_name: Some(format!("演示买家{}", turn % 3 + 1)),
+                item_id: items[turn % items.len()].clone(),
+                text: Some(BUYER_SAYS[turn % BUYER_SAYS.len()].to_owned()),
+                image: None,
+            };
+            if let Err(e) = state.buyer_message(&unb, msg) {
+                log::warn!(target: "xianyu::demo", "scripted buyer: {}", e.message);
+            }
+        }
+    })
+}

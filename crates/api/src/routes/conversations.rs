@@ -1,0 +1,181 @@
+//! Conversations and messages of the caller's accounts, and sending through the live
+//! connection.
+
+use super::dto::{ConversationView, MessageView, Page, PageQuery, SendMessageRequest, SendResult};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, post, web};
+use goofish_protocol::lwp::SendContent;
+use xianyu_domain::AccountId;
+use xianyu_persistence::StoreError;
+use xianyu_runner::{RunnerError, SendVerdict};
+
+fn conv_err(e: StoreError) -> ApiError {
+    ApiError::from_store(e, "conversation_not_found")
+}
+
+fn page_limit(q: &PageQuery) -> Result<i64, ApiError> {
+    let limit = q.limit.unwrap_or(50);
+    if (1..=500).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 500"))
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::bad_request("invalid_cursor", "malformed cursor")
+}
+
+/// List an account's conversations, most recent first.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id"), PageQuery),
+    responses((status = 200, body = Page<ConversationView>), (status = 404, description = "account_not_found", body = ErrorEnvelope))
+)]
+#[get("/accounts/{id}/conversations")]
+pub async fn list_conversations(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let account = AccountId(id.into_inner());
+    let limit = page_limit(&query)?;
+    let before = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => {
+            let (at, id) = c.split_once('_').ok_or_else(bad_cursor)?;
+            Some((at.parse().map_err(|_| bad_cursor())?, id.parse().map_err(|_| bad_cursor())?))
+        }
+    };
+    let store = state.store.clone();
+    let mut rows = blocking(move || {
+        store
+            .list_conversations(user.id, account, before, limit + 1)
+            .map_err(|e| ApiError::from_store(e, "account_not_found"))
+    })
+    .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|c| format!("{}_{}", c.last_at, c.id))).flatten();
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.iter().map(ConversationView::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Messages of a conversation, newest first.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "conversation id"), PageQuery),
+    responses((status = 200, body = Page<MessageView>), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+)]
+#[get("/conversations/{id}/messages")]
+pub async fn list_messages(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let limit = page_limit(&query)?;
+    let before = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| bad_cursor())?),
+    };
+    let store = state.store.clone();
+    let mut rows = blocking(move || store.conversation_messages(user.id, id, before, limit + 1).map_err(conv_err)).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = more.then(|| rows.last().map(|m| m.id.to_string())).flatten();
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.iter().map(MessageView::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// Send a text or an image to the buyer through the account's live connection, and report
+/// Goofish's verdict. A content-filter rejection answers 422 `message_rejected` with the reason.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "conversation id")),
+    request_body = SendMessageRequest,
+    responses(
+        (status = 200, body = SendResult),
+        (status = 400, description = "invalid_message", body = ErrorEnvelope),
+        (status = 404, description = "conversation_not_found", body = ErrorEnvelope),
+        (status = 409, description = "account_offline, buyer_unknown", body = ErrorEnvelope),
+        (status = 422, description = "message_rejected", body = ErrorEnvelope),
+    )
+)]
+#[post("/conversations/{id}/messages")]
+pub async fn send_message(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: super::Body<SendMessageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let content = body.into_inner()?.into_content()?;
+    let store = state.store.clone();
+    let conv = blocking(move || store.get_conversation(user.id, id).map_err(conv_err)).await?;
+    let buyer = conv
+        .buyer_id
+        .clone()
+        .ok_or_else(|| ApiError::conflict("buyer_unknown", "the buyer of this conversation is not known yet"))?;
+    let verdict = state.runner.send(conv.account_id, &conv.cid, &buyer, content).await.map_err(|e| match e {
+        RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => {
+            ApiError::conflict("account_offline", "the account is not connected; check its status")
+        }
+        other => ApiError::new(StatusCode::BAD_GATEWAY, "send_failed", other.to_string()),
+    })?;
+    match verdict {
+        SendVerdict::Rejected { reason } => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "message_rejected", reason)),
+        other => Ok(HttpResponse::Ok().json(SendResult::from(other))),
+    }
+}
+
+/// Lift the manual-takeover pause of a conversation: auto-replies resume at once.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "conversation id")),
+    responses((status = 204), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+)]
+#[delete("/conversations/{id}/pause")]
+pub async fn lift_pause(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let store = state.store.clone();
+    blocking(move || {
+        let conv = store.get_conversation(user.id, id).map_err(conv_err)?;
+        store.lift_chat_pause(user.id, conv.account_id, &conv.cid).map_err(conv_err)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+impl super::dto::SendMessageRequest {
+    /// Validates the body into what the connection sends.
+    fn into_content(self) -> Result<SendContent, ApiError> {
+        let invalid = |m: &str| ApiError::bad_request("invalid_message", m.to_owned());
+        match (self.text, self.image_url) {
+            (Some(t), None) if !t.trim().is_empty() && t.chars().count() <= 5000 => Ok(SendContent::Text(t)),
+            (Some(_), None) => Err(invalid("text must be 1-5000 characters")),
+            (None, Some(url)) if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("//") => {
+                Ok(SendContent::Image {
+                    url,
+                    width: self.width.unwrap_or(800),
+                    height: self.height.unwrap_or(600),
+                })
+            }
+            (None, Some(_)) => Err(invalid("image_url must be an http(s) URL of an uploaded image")),
+            _ => Err(invalid("give exactly one of text or image_url")),
+        }
+    }
+}

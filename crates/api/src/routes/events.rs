@@ -1,0 +1,116 @@
+//! `GET /api/v1/ws/events`: live events (account status changes, messages) over a WebSocket.
+//! A user only ever sees events of their own accounts.
+//!
+//! Authenticate with an `Authorization: Bearer` header, or — for browsers, which cannot set
+//! headers on WebSockets — by sending `{"type":"auth","token":"…"}` as the first message
+//! within 5 seconds. Tokens never go in the URL.
+
+use crate::auth::{AuthUser, authenticate_token, has_authorization};
+use crate::error::{ApiError, blocking};
+use crate::state::AppState;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_ws::{Message, MessageStream, Session};
+use futures_util::StreamExt;
+use serde_json::json;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use xianyu_domain::AccountId;
+use xianyu_runner::RunnerEvent;
+
+const AUTH_WAIT: Duration = Duration::from_secs(5);
+
+/// Open the live-events WebSocket.
+#[utoipa::path(
+    tag = "events",
+    responses(
+        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: status_changed, message_received, message_sent, chat_paused, lagged"),
+        (status = 401, description = "invalid or missing token"),
+    )
+)]
+#[get("/ws/events")]
+pub async fn events(state: web::Data<AppState>, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, actix_web::Error> {
+    let pre_auth = if has_authorization(&req) {
+        Some(<AuthUser as actix_web::FromRequest>::extract(&req).await?)
+    } else {
+        None
+    };
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        let mut session = session;
+        let mut stream = stream;
+        let user = match pre_auth {
+            Some(u) => u,
+            None => match first_message_auth(&state, &mut stream).await {
+                Ok(u) => u,
+                Err(e) => {
+                    let _ = session.text(json!({"type": "error", "code": e.code, "message": e.message}).to_string()).await;
+                    let _ = session.close(None).await;
+                    return;
+                }
+            },
+        };
+        let _ = session.text(json!({"type": "ready", "user_id": user.id}).to_string()).await;
+        forward(&state, user, session, stream).await;
+    });
+    Ok(response)
+}
+
+async fn first_message_auth(state: &AppState, stream: &mut MessageStream) -> Result<AuthUser, ApiError> {
+    let missing = || ApiError::unauthorized("missing_token", "send {\"type\":\"auth\",\"token\":\"…\"} first");
+    let first = tokio::time::timeout(AUTH_WAIT, stream.next()).await.map_err(|_| missing())?;
+    let Some(Ok(Message::Text(text))) = first else { return Err(missing()) };
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| missing())?;
+    let token = v.get("token").and_then(|t| t.as_str()).filter(|_| v["type"] == "auth").ok_or_else(missing)?;
+    authenticate_token(state, token).await
+}
+
+fn event_account(e: &RunnerEvent) -> AccountId {
+    match e {
+        RunnerEvent::StatusChanged { account, .. }
+        | RunnerEvent::MessageReceived { account, .. }
+        | RunnerEvent::MessageSent { account, .. }
+        | RunnerEvent::ChatPaused { account, .. } => *account,
+    }
+}
+
+async fn forward(state: &AppState, user: AuthUser, mut session: Session, mut stream: MessageStream) {
+    let mut feed = state.runner.subscribe();
+    // account id → owned by this user; filled lazily from the database.
+    let mut owned: HashMap<AccountId, bool> = HashMap::new();
+    loop {
+        tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Ping(p))) => { if session.pong(&p).await.is_err() { return; } }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => { let _ = session.close(None).await; return; }
+                Some(Ok(_)) => {}
+            },
+            event = feed.recv() => match event {
+                Ok(e) => {
+                    let account = event_account(&e);
+                    if !is_owned(state, &user, account, &mut owned).await {
+                        continue;
+                    }
+                    let text = serde_json::to_string(&e).unwrap_or_default();
+                    if session.text(text).await.is_err() { return; }
+                }
+                Err(RecvError::Lagged(n)) => {
+                    if session.text(json!({"type": "lagged", "missed": n}).to_string()).await.is_err() { return; }
+                }
+                Err(RecvError::Closed) => { let _ = session.close(None).await; return; }
+            },
+        }
+    }
+}
+
+async fn is_owned(state: &AppState, user: &AuthUser, account: AccountId, owned: &mut HashMap<AccountId, bool>) -> bool {
+    if let Some(&known) = owned.get(&account) {
+        return known;
+    }
+    let store = state.store.clone();
+    let uid = user.id;
+    let mine = blocking(move || Ok(store.get_account(uid, account).is_ok())).await.unwrap_or(false);
+    owned.insert(account, mine);
+    mine
+}
