@@ -52,6 +52,17 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server; `None` when the backend is unavailable here (test skipped).
     pub fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, None)
+    }
+
+    /// Starts a Goofish simulator and a server whose runner talks to it.
+    pub fn start_live(backend: Backend) -> Option<(Self, goofish_sim::SimHandle)> {
+        let sim = goofish_sim::GoofishSim::start(goofish_sim::SimConfig::default()).unwrap();
+        let server = Self::start_with(backend, Some(&sim))?;
+        Some((server, sim))
+    }
+
+    fn start_with(backend: Backend, sim: Option<&goofish_sim::SimHandle>) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let pg = match backend {
             Backend::Sqlite => None,
@@ -69,10 +80,14 @@ impl TestServer {
             workers: Some(1),
             // Nothing listens here: accounts created by API tests must never reach the real
             // Goofish (tests only talk to loopback); runner tests use the simulator instead.
-            goofish_h5api_base: Some("http://127.0.0.1:9".into()),
-            goofish_ws_url: Some("ws://127.0.0.1:9/".into()),
-            goofish_passport_base: Some("http://127.0.0.1:9".into()),
-            goofish_upload_url: Some("http://127.0.0.1:9/api/upload.api".into()),
+            goofish_h5api_base: Some(sim.map_or("http://127.0.0.1:9".into(), |s| s.h5api_base())),
+            goofish_ws_url: Some(sim.map_or("ws://127.0.0.1:9/".into(), |s| s.ws_url())),
+            goofish_passport_base: Some(
+                sim.map_or("http://127.0.0.1:9".into(), |s| s.passport_base()),
+            ),
+            goofish_upload_url: Some(sim.map_or("http://127.0.0.1:9/api/upload.api".into(), |s| {
+                s.upload_url()
+            })),
             ..Settings::default()
         };
         let server = xianyu_api::spawn(settings.clone()).unwrap();

@@ -12,7 +12,14 @@ use xianyu_persistence::{NewAccount as NewXianyuAccount, Store};
 
 /// The demo seller's Xianyu user id inside the simulator.
 const DEMO_UNB: &str = "2219000000000";
-const BUYER_SAYS: &[&str] = &["在吗？", "这个还有吗", "能便宜点吗", "包邮吗？", "什么时候发货", "好的，谢谢"];
+const BUYER_SAYS: &[&str] = &[
+    "在吗？",
+    "这个还有吗",
+    "能便宜点吗",
+    "包邮吗？",
+    "什么时候发货",
+    "好的，谢谢",
+];
 const BUYER_EVERY: Duration = Duration::from_secs(6);
 
 /// Runs the server in demo mode until it is stopped.
@@ -25,19 +32,45 @@ pub fn serve(mut settings: Settings) -> anyhow::Result<()> {
     settings.goofish_upload_url = Some(sim.upload_url());
     let state = sim.state();
     let (unb, cookie) = state
-        .create_account(NewAccount { unb: Some(DEMO_UNB.into()), nick: Some("演示卖家".into()), without_m_h5_tk: false })
+        .create_account(NewAccount {
+            unb: Some(DEMO_UNB.into()),
+            nick: Some("演示卖家".into()),
+            without_m_h5_tk: false,
+        })
         .map_err(|e| anyhow::anyhow!("demo account: {}", e.message))?;
     let mut items = Vec::new();
-    for (title, price) in [("游戏激活码 · 演示", 1990), ("会员月卡 · 演示", 1500), ("电子书合集 · 演示", 990)] {
-        let item = NewItem { title: title.into(), price_fen: price, description: Some("演示商品 demo item".into()), skus: Vec::new() };
-        items.push(state.add_item(&unb, item).map_err(|e| anyhow::anyhow!("demo item: {}", e.message))?);
+    for (title, price) in [
+        ("游戏激活码 · 演示", 1990),
+        ("会员月卡 · 演示", 1500),
+        ("电子书合集 · 演示", 990),
+    ] {
+        let item = NewItem {
+            title: title.into(),
+            price_fen: price,
+            description: Some("演示商品 demo item".into()),
+            skus: Vec::new(),
+        };
+        items.push(
+            state
+                .add_item(&unb, item)
+                .map_err(|e| anyhow::anyhow!("demo item: {}", e.message))?,
+        );
     }
-    println!("Demo mode: Goofish simulator at {} (data in {})", sim.base_url(), settings.data_dir.display());
-    println!("A scripted buyer writes to the demo account every {} s.", BUYER_EVERY.as_secs());
+    println!(
+        "Demo mode: Goofish simulator at {} (data in {})",
+        sim.base_url(),
+        settings.data_dir.display()
+    );
+    println!(
+        "A scripted buyer writes to the demo account every {} s.",
+        BUYER_EVERY.as_secs()
+    );
     let stop = Arc::new(AtomicBool::new(false));
     let buyer = spawn_buyer(&sim, unb.clone(), items, stop.clone());
     let result = actix_web::rt::System::new()
-        .block_on(xianyu_api::server::run_with(settings, move |store| add_demo_account(store, &unb, &cookie)));
+        .block_on(xianyu_api::server::run_with(settings, move |store| {
+            add_demo_account(store, &unb, &cookie)
+        }));
     stop.store(true, Ordering::SeqCst);
     let _ = buyer.join();
     drop(sim);
@@ -73,17 +106,24 @@ fn add_demo_account(store: &Store, unb: &str, cookie: &str) -> Result<(), Bootst
     Ok(())
 }
 
-fn spawn_buyer(sim: &SimHandle, unb: String, items: Vec<String>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+fn spawn_buyer(
+    sim: &SimHandle,
+    unb: String,
+    items: Vec<String>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     let state = sim.state();
     std::thread::spawn(move || {
-        let mut n = 0usize;
+        const TICK: Duration = Duration::from_millis(250);
+        let ticks_per_message = (BUYER_EVERY.as_millis() / TICK.as_millis()) as usize;
+        let mut tick = 0usize;
         while !stop.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(250));
-            n += 1;
-            if n % (BUYER_EVERY.as_millis() as usize / 250) != 0 {
+            std::thread::sleep(TICK);
+            tick += 1;
+            if !tick.is_multiple_of(ticks_per_message) {
                 continue;
             }
-            let turn = n / (BUYER_EVERY.as_millis() as usize / 250);
+            let turn = tick / ticks_per_message;
             let msg = BuyerMessage {
                 buyer_id: Some(format!("22000000000{:02}", turn % 3 + 1)),
                 buyer_name: Some(format!("演示买家{}", turn % 3 + 1)),

@@ -149,12 +149,16 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
 
 /// Whether the request carries an `Authorization` header at all.
 pub(crate) fn has_authorization(req: &HttpRequest) -> bool {
-    req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
+    req.headers()
+        .contains_key(actix_web::http::header::AUTHORIZATION)
 }
 
 /// Resolves a bearer token to the caller: signature, expiry, then a live session (cached
 /// briefly).
-pub(crate) async fn authenticate_token(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+pub(crate) async fn authenticate_token(
+    state: &AppState,
+    token: &str,
+) -> Result<AuthUser, ApiError> {
     let claims = state.jwt.verify(token)?;
     let claimed_user = claims.sub.parse::<i64>().ok();
     let session = SessionId(claims.sid);

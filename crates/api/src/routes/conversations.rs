@@ -21,7 +21,10 @@ fn page_limit(q: &PageQuery) -> Result<i64, ApiError> {
     if (1..=500).contains(&limit) {
         Ok(limit)
     } else {
-        Err(ApiError::bad_request("invalid_query", "limit must be between 1 and 500"))
+        Err(ApiError::bad_request(
+            "invalid_query",
+            "limit must be between 1 and 500",
+        ))
     }
 }
 
@@ -49,7 +52,10 @@ pub async fn list_conversations(
         None | Some("") => None,
         Some(c) => {
             let (at, id) = c.split_once('_').ok_or_else(bad_cursor)?;
-            Some((at.parse().map_err(|_| bad_cursor())?, id.parse().map_err(|_| bad_cursor())?))
+            Some((
+                at.parse().map_err(|_| bad_cursor())?,
+                id.parse().map_err(|_| bad_cursor())?,
+            ))
         }
     };
     let store = state.store.clone();
@@ -61,7 +67,9 @@ pub async fn list_conversations(
     .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|c| format!("{}_{}", c.last_at, c.id))).flatten();
+    let next_cursor = more
+        .then(|| rows.last().map(|c| format!("{}_{}", c.last_at, c.id)))
+        .flatten();
     Ok(HttpResponse::Ok().json(Page {
         items: rows.iter().map(ConversationView::from).collect(),
         next_cursor,
@@ -89,10 +97,17 @@ pub async fn list_messages(
         Some(c) => Some(c.parse::<i64>().map_err(|_| bad_cursor())?),
     };
     let store = state.store.clone();
-    let mut rows = blocking(move || store.conversation_messages(user.id, id, before, limit + 1).map_err(conv_err)).await?;
+    let mut rows = blocking(move || {
+        store
+            .conversation_messages(user.id, id, before, limit + 1)
+            .map_err(conv_err)
+    })
+    .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|m| m.id.to_string())).flatten();
+    let next_cursor = more
+        .then(|| rows.last().map(|m| m.id.to_string()))
+        .flatten();
     Ok(HttpResponse::Ok().json(Page {
         items: rows.iter().map(MessageView::from).collect(),
         next_cursor,
@@ -125,18 +140,29 @@ pub async fn send_message(
     let content = body.into_inner()?.into_content()?;
     let store = state.store.clone();
     let conv = blocking(move || store.get_conversation(user.id, id).map_err(conv_err)).await?;
-    let buyer = conv
-        .buyer_id
-        .clone()
-        .ok_or_else(|| ApiError::conflict("buyer_unknown", "the buyer of this conversation is not known yet"))?;
-    let verdict = state.runner.send(conv.account_id, &conv.cid, &buyer, content).await.map_err(|e| match e {
-        RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => {
-            ApiError::conflict("account_offline", "the account is not connected; check its status")
-        }
-        other => ApiError::new(StatusCode::BAD_GATEWAY, "send_failed", other.to_string()),
+    let buyer = conv.buyer_id.clone().ok_or_else(|| {
+        ApiError::conflict(
+            "buyer_unknown",
+            "the buyer of this conversation is not known yet",
+        )
     })?;
+    let verdict = state
+        .runner
+        .send(conv.account_id, &conv.cid, &buyer, content)
+        .await
+        .map_err(|e| match e {
+            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::conflict(
+                "account_offline",
+                "the account is not connected; check its status",
+            ),
+            other => ApiError::new(StatusCode::BAD_GATEWAY, "send_failed", other.to_string()),
+        })?;
     match verdict {
-        SendVerdict::Rejected { reason } => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "message_rejected", reason)),
+        SendVerdict::Rejected { reason } => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "message_rejected",
+            reason,
+        )),
         other => Ok(HttpResponse::Ok().json(SendResult::from(other))),
     }
 }
@@ -149,12 +175,18 @@ pub async fn send_message(
     responses((status = 204), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
 )]
 #[delete("/conversations/{id}/pause")]
-pub async fn lift_pause(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn lift_pause(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let store = state.store.clone();
     blocking(move || {
         let conv = store.get_conversation(user.id, id).map_err(conv_err)?;
-        store.lift_chat_pause(user.id, conv.account_id, &conv.cid).map_err(conv_err)
+        store
+            .lift_chat_pause(user.id, conv.account_id, &conv.cid)
+            .map_err(conv_err)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -165,16 +197,24 @@ impl super::dto::SendMessageRequest {
     fn into_content(self) -> Result<SendContent, ApiError> {
         let invalid = |m: &str| ApiError::bad_request("invalid_message", m.to_owned());
         match (self.text, self.image_url) {
-            (Some(t), None) if !t.trim().is_empty() && t.chars().count() <= 5000 => Ok(SendContent::Text(t)),
+            (Some(t), None) if !t.trim().is_empty() && t.chars().count() <= 5000 => {
+                Ok(SendContent::Text(t))
+            }
             (Some(_), None) => Err(invalid("text must be 1-5000 characters")),
-            (None, Some(url)) if url.starts_with("https://") || url.starts_with("http://") || url.starts_with("//") => {
+            (None, Some(url))
+                if url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || url.starts_with("//") =>
+            {
                 Ok(SendContent::Image {
                     url,
                     width: self.width.unwrap_or(800),
                     height: self.height.unwrap_or(600),
                 })
             }
-            (None, Some(_)) => Err(invalid("image_url must be an http(s) URL of an uploaded image")),
+            (None, Some(_)) => Err(invalid(
+                "image_url must be an http(s) URL of an uploaded image",
+            )),
             _ => Err(invalid("give exactly one of text or image_url")),
         }
     }

@@ -29,7 +29,11 @@ const AUTH_WAIT: Duration = Duration::from_secs(5);
     )
 )]
 #[get("/ws/events")]
-pub async fn events(state: web::Data<AppState>, req: HttpRequest, body: web::Payload) -> Result<HttpResponse, actix_web::Error> {
+pub async fn events(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
     let pre_auth = if has_authorization(&req) {
         Some(<AuthUser as actix_web::FromRequest>::extract(&req).await?)
     } else {
@@ -45,24 +49,47 @@ pub async fn events(state: web::Data<AppState>, req: HttpRequest, body: web::Pay
             None => match first_message_auth(&state, &mut stream).await {
                 Ok(u) => u,
                 Err(e) => {
-                    let _ = session.text(json!({"type": "error", "code": e.code, "message": e.message}).to_string()).await;
+                    let _ = session
+                        .text(
+                            json!({"type": "error", "code": e.code, "message": e.message})
+                                .to_string(),
+                        )
+                        .await;
                     let _ = session.close(None).await;
                     return;
                 }
             },
         };
-        let _ = session.text(json!({"type": "ready", "user_id": user.id}).to_string()).await;
+        let _ = session
+            .text(json!({"type": "ready", "user_id": user.id}).to_string())
+            .await;
         forward(&state, user, session, stream).await;
     });
     Ok(response)
 }
 
-async fn first_message_auth(state: &AppState, stream: &mut MessageStream) -> Result<AuthUser, ApiError> {
-    let missing = || ApiError::unauthorized("missing_token", "send {\"type\":\"auth\",\"token\":\"…\"} first");
-    let first = tokio::time::timeout(AUTH_WAIT, stream.next()).await.map_err(|_| missing())?;
-    let Some(Ok(Message::Text(text))) = first else { return Err(missing()) };
+async fn first_message_auth(
+    state: &AppState,
+    stream: &mut MessageStream,
+) -> Result<AuthUser, ApiError> {
+    let missing = || {
+        ApiError::unauthorized(
+            "missing_token",
+            "send {\"type\":\"auth\",\"token\":\"…\"} first",
+        )
+    };
+    let first = tokio::time::timeout(AUTH_WAIT, stream.next())
+        .await
+        .map_err(|_| missing())?;
+    let Some(Ok(Message::Text(text))) = first else {
+        return Err(missing());
+    };
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|_| missing())?;
-    let token = v.get("token").and_then(|t| t.as_str()).filter(|_| v["type"] == "auth").ok_or_else(missing)?;
+    let token = v
+        .get("token")
+        .and_then(|t| t.as_str())
+        .filter(|_| v["type"] == "auth")
+        .ok_or_else(missing)?;
     authenticate_token(state, token).await
 }
 
@@ -75,7 +102,12 @@ fn event_account(e: &RunnerEvent) -> AccountId {
     }
 }
 
-async fn forward(state: &AppState, user: AuthUser, mut session: Session, mut stream: MessageStream) {
+async fn forward(
+    state: &AppState,
+    user: AuthUser,
+    mut session: Session,
+    mut stream: MessageStream,
+) {
     let mut feed = state.runner.subscribe();
     // account id → owned by this user; filled lazily from the database.
     let mut owned: HashMap<AccountId, bool> = HashMap::new();
@@ -104,13 +136,20 @@ async fn forward(state: &AppState, user: AuthUser, mut session: Session, mut str
     }
 }
 
-async fn is_owned(state: &AppState, user: &AuthUser, account: AccountId, owned: &mut HashMap<AccountId, bool>) -> bool {
+async fn is_owned(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    owned: &mut HashMap<AccountId, bool>,
+) -> bool {
     if let Some(&known) = owned.get(&account) {
         return known;
     }
     let store = state.store.clone();
     let uid = user.id;
-    let mine = blocking(move || Ok(store.get_account(uid, account).is_ok())).await.unwrap_or(false);
+    let mine = blocking(move || Ok(store.get_account(uid, account).is_ok()))
+        .await
+        .unwrap_or(false);
     owned.insert(account, mine);
     mine
 }
