@@ -226,6 +226,55 @@ async fn live_scenario(backend: Backend) {
     );
     assert_eq!(conv["items"][0]["unread"], 0);
 
+    // the seller answers from the phone app: a takeover pauses auto-replies, and it can be lifted
+    let cid = conv["items"][0]["cid"].as_str().unwrap().to_owned();
+    sim(
+        &c,
+        &base,
+        &format!("/_sim/accounts/{unb}/push-kind"),
+        Some(json!({"kind": "manual_seller_message", "cid": cid})),
+    )
+    .await;
+    let paused = eventually(10, "takeover pause", || async {
+        let (_, v) = s.call(Method::GET, &convs_path, Some(&admin), None).await;
+        v["items"][0]["paused_until"].as_str().map(str::to_owned)
+    })
+    .await;
+    let until = chrono::DateTime::parse_from_rfc3339(&paused).unwrap();
+    let minutes = (until.timestamp() - chrono::Utc::now().timestamp()) / 60;
+    assert!(
+        (9..=10).contains(&minutes),
+        "paused for the account's pause_minutes (10): {minutes}"
+    );
+    assert_eq!(
+        s.call(Method::GET, &convs_path, Some(&admin), None).await.1["items"][0]["last_message"]["direction"],
+        "seller_manual"
+    );
+    let (st, _) = s
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/conversations/{conv_id}/pause"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.call(Method::GET, &convs_path, Some(&admin), None).await.1["items"][0]["paused_until"],
+        Value::Null
+    );
+    assert_eq!(
+        s.call(
+            Method::DELETE,
+            &format!("/api/v1/conversations/{conv_id}/pause"),
+            Some(&other),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+
     // the content filter's verdict is reported
     sim(
         &c,

@@ -103,7 +103,9 @@ impl Dispatcher {
             account: self.account,
             cid: m.cid.clone(),
             message_id: Some(m.message_id.clone()).filter(|s| !s.is_empty()),
-            peer_id: Some(m.sender_id.clone()),
+            // A seller's own message (from the phone) names the seller as sender, not the peer.
+            peer_id: Some(m.sender_id.clone())
+                .filter(|_| direction != MessageDirection::SellerManual),
             peer_name: m
                 .sender_name
                 .clone()
