@@ -8,11 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "install wrk first (apt-get install wrk)"; exit 1; }
-cargo build --release -q -p xianyu-server
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p xianyu-server
 bin=target/release/xianyu
 dir=$(mktemp -d)
 port=${BENCH_PORT:-18181}
 export XIANYU_DATA_DIR="$dir" XIANYU_BIND="127.0.0.1:$port" RUST_LOG=${RUST_LOG:-warn}
+# The benchmark's accounts are fake: point the runner at a closed local port, never at Goofish.
+export XIANYU_GOOFISH_H5API_BASE=http://127.0.0.1:9 XIANYU_GOOFISH_WS_URL=ws://127.0.0.1:9/ \
+  XIANYU_GOOFISH_PASSPORT_BASE=http://127.0.0.1:9 XIANYU_GOOFISH_UPLOAD_URL=http://127.0.0.1:9/api/upload.api
 base="http://127.0.0.1:$port"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT

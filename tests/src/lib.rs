@@ -78,6 +78,7 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
             database_url: pg.as_ref().map(|(_, u)| u.clone()),
             workers: Some(1),
+            reply_debounce_ms: 200,
             // Nothing listens here: accounts created by API tests must never reach the real
             // Goofish (tests only talk to loopback); runner tests use the simulator instead.
             goofish_h5api_base: Some(sim.map_or("http://127.0.0.1:9".into(), |s| s.h5api_base())),
@@ -230,4 +231,39 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// Calls the simulator's control API (`POST` with a body, `GET` without) and returns its JSON.
+pub async fn sim_call(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let req = match body {
+        Some(b) => client.post(format!("{base}{path}")).json(&b),
+        None => client.get(format!("{base}{path}")),
+    };
+    let res = req.send().await.unwrap();
+    assert!(res.status().is_success(), "sim {path}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+/// Polls `check` every 100 ms until it returns `Some`; fails after `secs`.
+pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -9,33 +9,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use xianyu_tests::{Backend, TestServer};
-
-async fn sim(client: &reqwest::Client, base: &str, path: &str, body: Option<Value>) -> Value {
-    let req = match body {
-        Some(b) => client.post(format!("{base}{path}")).json(&b),
-        None => client.get(format!("{base}{path}")),
-    };
-    let res = req.send().await.unwrap();
-    assert!(res.status().is_success(), "sim {path}: {}", res.status());
-    res.json().await.unwrap()
-}
-
-/// Polls `check` until it returns `Some`, or fails after `secs`.
-async fn eventually<T, F, Fut>(secs: u64, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use xianyu_tests::{Backend, TestServer, eventually, sim_call as sim};
 
 async fn events_socket(
     s: &TestServer,

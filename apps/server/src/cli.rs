@@ -122,6 +122,9 @@ pub struct CommonArgs {
     /// HTTP worker threads [default: number of CPUs].
     #[arg(long, env = "XIANYU_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Quiet time after a buyer's last message before the automatic reply, ms [default: 3000].
+    #[arg(long, env = "XIANYU_REPLY_DEBOUNCE_MS", global = true)]
+    pub reply_debounce_ms: Option<u64>,
     /// Goofish mtop gateway [default: https://h5api.m.goofish.com].
     #[arg(long, env = "XIANYU_GOOFISH_H5API_BASE", global = true)]
     pub goofish_h5api_base: Option<String>,
@@ -163,6 +166,9 @@ impl CommonArgs {
         }
         if let Some(v) = self.session_hours {
             s.session_hours = v.max(1);
+        }
+        if let Some(v) = self.reply_debounce_ms {
+            s.reply_debounce_ms = v;
         }
         if self.workers.is_some() {
             s.workers = self.workers;

@@ -2,7 +2,7 @@
 //! `AdminUser` extractors that make authentication part of a handler's signature.
 
 use crate::ApiError;
-use crate::error::blocking;
+use crate::error::read;
 use crate::session_cache::CachedSession;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -167,7 +167,7 @@ pub(crate) async fn authenticate_token(
         None => {
             let sid = session.clone();
             let store = state.store.clone();
-            let live = blocking(move || Ok(store.live_session(&sid)?)).await?;
+            let live = read(&state.store, move || Ok(store.live_session(&sid)?)).await?;
             let (_, user) = live.ok_or_else(|| {
                 ApiError::unauthorized("session_revoked", "the session has ended; log in again")
             })?;

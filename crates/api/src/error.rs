@@ -188,3 +188,17 @@ where
 {
     actix_web::web::block(f).await?
 }
+
+/// Runs a short read. On SQLite in WAL mode readers never wait for writers, so a read takes
+/// microseconds and runs inline on the worker (no thread hand-off on hot paths); on PostgreSQL
+/// (network round trips) it goes to the blocking pool like any other store work.
+pub async fn read<T, F>(store: &xianyu_persistence::Store, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    match store.backend() {
+        xianyu_persistence::Backend::Sqlite => f(),
+        xianyu_persistence::Backend::Postgres => blocking(f).await,
+    }
+}

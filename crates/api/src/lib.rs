@@ -7,6 +7,7 @@
 //! `xianyu-persistence`.
 
 pub mod auth;
+pub mod auto_reply;
 pub mod bootstrap;
 pub mod error;
 mod middleware;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document, generated from the handler annotations.
 
 use crate::error::{ErrorBody, ErrorEnvelope};
-use crate::routes::{accounts, auth, conversations, dto, events, health, settings, users};
+use crate::routes::{accounts, auth, conversations, dto, events, health, replies, settings, users};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -37,7 +37,27 @@ use utoipa::{Modify, OpenApi};
         conversations::list_messages,
         conversations::send_message,
         conversations::lift_pause,
+        conversations::list_auto_replies,
         events::events,
+        replies::list_keyword_rules,
+        replies::create_keyword_rule,
+        replies::bulk_create_keyword_rules,
+        replies::bulk_delete_keyword_rules,
+        replies::reorder_keyword_rules,
+        replies::update_keyword_rule,
+        replies::delete_keyword_rule,
+        replies::list_item_replies,
+        replies::create_item_reply,
+        replies::update_item_reply,
+        replies::delete_item_reply,
+        replies::list_default_replies,
+        replies::create_default_reply,
+        replies::update_default_reply,
+        replies::delete_default_reply,
+        replies::get_reply_settings,
+        replies::put_reply_settings,
+        replies::clear_reply_memory,
+        replies::preview,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),
@@ -48,6 +68,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Xianyu seller accounts of the calling user"),
         (name = "conversations", description = "Chats with buyers, and sending through the live connection"),
         (name = "events", description = "Live events over WebSocket"),
+        (name = "replies", description = "Automatic-reply rules, settings and preview"),
         (name = "system", description = "Health")
     )
 )]

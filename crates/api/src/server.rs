@@ -2,6 +2,7 @@
 //! thread (tests and embedding).
 
 use crate::auth::JwtKeys;
+use crate::auto_reply::{AutoReplyHandler, RuleCache};
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
 use crate::openapi::ApiDoc;
 use crate::ratelimit::LoginLimiter;
@@ -17,7 +18,6 @@ use std::sync::Arc;
 use std::time::Instant;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
-use xianyu_runner::{NoopHandler, RunnerConfig};
 
 /// A server started by [`spawn`]; stops when dropped.
 pub struct RunningServer {
@@ -65,20 +65,23 @@ fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
 fn start_runner(
     settings: &Settings,
     boot: &Bootstrapped,
+    rules: Arc<RuleCache>,
 ) -> Result<Arc<RunnerHost>, BootstrapError> {
     let endpoints = settings.goofish_endpoints();
     log::info!(target: "xianyu::server", "Goofish endpoints: {endpoints:?}");
-    RunnerHost::start(
-        &boot.store,
-        endpoints,
-        RunnerConfig::default(),
-        Arc::new(NoopHandler),
-    )
+    let handler = Arc::new(AutoReplyHandler::new(boot.store.clone(), rules));
+    RunnerHost::start(&boot.store, endpoints, settings.runner_config(), handler)
 }
 
-fn app_state(settings: &Settings, boot: &Bootstrapped, runner: Arc<RunnerHost>) -> AppState {
+fn app_state(
+    settings: &Settings,
+    boot: &Bootstrapped,
+    runner: Arc<RunnerHost>,
+    rules: Arc<RuleCache>,
+) -> AppState {
     AppState {
         runner,
+        rules,
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),
@@ -139,8 +142,9 @@ pub async fn run_with(
         announce_admin(&settings, pw);
     }
     setup(&boot.store)?;
-    let runner = start_runner(&settings, &boot)?;
-    let state = app_state(&settings, &boot, runner.clone());
+    let rules = Arc::new(RuleCache::default());
+    let runner = start_runner(&settings, &boot, rules.clone())?;
+    let state = app_state(&settings, &boot, runner.clone(), rules);
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -166,7 +170,8 @@ fn announce_admin(settings: &Settings, password: &str) {
 pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
     let boot = bootstrap(&settings)?;
     let created_admin_password = boot.created_admin_password.clone();
-    let runner = start_runner(&settings, &boot)?;
+    let rules = Arc::new(RuleCache::default());
+    let runner = start_runner(&settings, &boot, rules.clone())?;
     let thread_runner = runner.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
@@ -174,7 +179,7 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot, thread_runner);
+                let state = app_state(&settings, &boot, thread_runner, rules);
                 match build(&settings, state) {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));

@@ -25,6 +25,9 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Log filter when `RUST_LOG` is unset (`log` in the file, default `info`).
     pub log: String,
+    /// Quiet time after a buyer's last message before the automatic reply
+    /// (`XIANYU_REPLY_DEBOUNCE_MS`, default 3000): only the last message of a burst is answered.
+    pub reply_debounce_ms: u64,
     /// Goofish mtop gateway (`XIANYU_GOOFISH_H5API_BASE`, default `https://h5api.m.goofish.com`).
     pub goofish_h5api_base: Option<String>,
     /// Goofish IM WebSocket (`XIANYU_GOOFISH_WS_URL`, default `wss://wss-goofish.dingtalk.com/`).
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Settings {
             .field("session_hours", &self.session_hours)
             .field("workers", &self.workers)
             .field("log", &self.log)
+            .field("reply_debounce_ms", &self.reply_debounce_ms)
             .field("goofish", &self.goofish_endpoints())
             .finish()
     }
@@ -65,6 +69,7 @@ impl Default for Settings {
             session_hours: 24,
             workers: None,
             log: "info".into(),
+            reply_debounce_ms: 3000,
             goofish_h5api_base: None,
             goofish_ws_url: None,
             goofish_passport_base: None,
@@ -93,6 +98,8 @@ pub struct SettingsFile {
     pub workers: Option<usize>,
     /// See [`Settings::log`].
     pub log: Option<String>,
+    /// See [`Settings::reply_debounce_ms`].
+    pub reply_debounce_ms: Option<u64>,
     /// See [`Settings::goofish_h5api_base`].
     pub goofish_h5api_base: Option<String>,
     /// See [`Settings::goofish_ws_url`].
@@ -122,7 +129,7 @@ impl Settings {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = file.$f { self.$f = v; } )* };
         }
-        take!(bind, data_dir, session_hours, log);
+        take!(bind, data_dir, session_hours, log, reply_debounce_ms);
         self.database_url = file.database_url.or(self.database_url);
         self.secret_key = file.secret_key.or(self.secret_key);
         self.jwt_secret = file.jwt_secret.or(self.jwt_secret);
@@ -132,6 +139,14 @@ impl Settings {
         self.goofish_passport_base = file.goofish_passport_base.or(self.goofish_passport_base);
         self.goofish_upload_url = file.goofish_upload_url.or(self.goofish_upload_url);
         self
+    }
+
+    /// The runner's timing in effect.
+    pub fn runner_config(&self) -> xianyu_runner::RunnerConfig {
+        xianyu_runner::RunnerConfig {
+            debounce_window: std::time::Duration::from_millis(self.reply_debounce_ms),
+            ..xianyu_runner::RunnerConfig::default()
+        }
     }
 
     /// The Goofish endpoints in effect (the real service unless overridden).

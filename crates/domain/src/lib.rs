@@ -8,6 +8,7 @@ pub mod account;
 pub mod error;
 pub mod ids;
 pub mod ports;
+pub mod replies;
 pub mod user;
 
 pub use account::{
@@ -18,5 +19,8 @@ pub use ids::{AccountId, SessionId, UserId};
 pub use ports::{
     AccountRuntimeStatus, AccountSource, CookieSink, MessageDirection, MessageLog, MessageRecord,
     PortError, RunnableAccount, StatusSink,
+};
+pub use replies::{
+    Decision, MessageContext, ReplyError, RuleSet, Template, TemplateError, TemplateVars,
 };
 pub use user::{Password, Role, User, Username};

@@ -106,3 +106,45 @@ diesel::table! {
 diesel::joinable!(conversations -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(accounts, conversations);
 diesel::allow_tables_to_appear_in_same_query!(conversations, chat_pauses);
+
+diesel::table! {
+    reply_rules (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        kind -> Text,
+        item_id -> Nullable<Text>,
+        priority -> Integer,
+        body -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reply_settings (account_id) {
+        account_id -> BigInt,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    reply_once (account_id, cid, rule_id) {
+        account_id -> BigInt,
+        cid -> Text,
+        rule_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    auto_replies (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        cid -> Text,
+        buyer_id -> Text,
+        message_id -> Nullable<Text>,
+        reply_text -> Text,
+        decision -> Text,
+        verdict -> Text,
+        at -> BigInt,
+    }
+}

@@ -6,7 +6,7 @@ use super::dto::{
     UpdateAccountRequest,
 };
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ApiError, ErrorEnvelope, blocking, read};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use goofish_protocol::cookies::CookieJar;
@@ -127,8 +127,10 @@ pub async fn list_accounts(
         })?)),
     };
     let store = state.store.clone();
-    let mut accounts =
-        blocking(move || Ok(store.list_accounts(user.id, after, limit + 1)?)).await?;
+    let mut accounts = read(&state.store, move || {
+        Ok(store.list_accounts(user.id, after, limit + 1)?)
+    })
+    .await?;
     let more = accounts.len() as i64 > limit;
     accounts.truncate(limit as usize);
     let next_cursor = more
@@ -193,6 +195,7 @@ pub async fn update_account(
         ))
     })
     .await?;
+    state.rules.invalidate(id);
     if let Some(change) = runner_change(&before, &account) {
         state.runner.notify(change);
     }

@@ -219,3 +219,54 @@ impl super::dto::SendMessageRequest {
         }
     }
 }
+
+/// An automatic reply with the explanation of the decision that produced it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AutoReplyView {
+    /// Row id.
+    pub id: i64,
+    /// What was sent.
+    pub reply_text: String,
+    /// Goofish's verdict: accepted, rejected or unconfirmed.
+    pub verdict: String,
+    /// When it was sent.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The decision: the rule that fired and every level considered, with reasons.
+    #[schema(value_type = Object)]
+    pub decision: serde_json::Value,
+}
+
+/// The automatic replies of a conversation, newest first, each with why it was sent.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "conversation id")),
+    responses((status = 200, body = Vec<AutoReplyView>), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+)]
+#[get("/conversations/{id}/auto-replies")]
+pub async fn list_auto_replies(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let store = state.store.clone();
+    let rows = blocking(move || {
+        let conv = store.get_conversation(user.id, id).map_err(conv_err)?;
+        store
+            .auto_replies_of(user.id, conv.account_id, &conv.cid, 100)
+            .map_err(conv_err)
+    })
+    .await?;
+    let items: Vec<AutoReplyView> = rows
+        .into_iter()
+        .map(|(id, reply_text, decision, verdict, at)| AutoReplyView {
+            id,
+            reply_text,
+            verdict,
+            at: super::dto::from_ms(at),
+            decision: serde_json::from_str(&decision).unwrap_or_default(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(items))
+}

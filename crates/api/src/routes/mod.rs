@@ -6,6 +6,8 @@ pub mod conversations;
 pub mod dto;
 pub mod events;
 pub mod health;
+pub mod replies;
+pub mod reply_dto;
 pub mod settings;
 pub mod users;
 pub mod web;
@@ -47,7 +49,27 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(conversations::list_messages)
                 .service(conversations::send_message)
                 .service(conversations::lift_pause)
-                .service(events::events),
+                .service(conversations::list_auto_replies)
+                .service(events::events)
+                .service(replies::list_keyword_rules)
+                .service(replies::create_keyword_rule)
+                .service(replies::bulk_create_keyword_rules)
+                .service(replies::bulk_delete_keyword_rules)
+                .service(replies::reorder_keyword_rules)
+                .service(replies::update_keyword_rule)
+                .service(replies::delete_keyword_rule)
+                .service(replies::list_item_replies)
+                .service(replies::create_item_reply)
+                .service(replies::update_item_reply)
+                .service(replies::delete_item_reply)
+                .service(replies::list_default_replies)
+                .service(replies::create_default_reply)
+                .service(replies::update_default_reply)
+                .service(replies::delete_default_reply)
+                .service(replies::get_reply_settings)
+                .service(replies::put_reply_settings)
+                .service(replies::clear_reply_memory)
+                .service(replies::preview),
         )
         .service(web::index)
         .service(web::docs_redirect);

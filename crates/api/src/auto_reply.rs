@@ -1,0 +1,185 @@
+//! The runner's event handler for automatic replies: for the last buyer message of a burst in
+//! a non-paused chat, decide with the account's rule set (built once per rule change), send the
+//! reply through the live connection, log it with the explanation of the decision, and
+//! remember once-per-conversation replies.
+
+use crate::routes::replies::shanghai_now;
+use goofish_protocol::events::{ChatMessage, Event, texts};
+use goofish_protocol::lwp::SendContent;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use xianyu_domain::AccountId;
+use xianyu_domain::ports::MessageDirection;
+use xianyu_domain::replies::{MessageContext, ReplyOut, RuleSet};
+use xianyu_persistence::Store;
+use xianyu_runner::{EventContext, EventHandler, HandlerFuture, SendVerdict};
+
+const TARGET: &str = "xianyu::replies";
+
+/// Built rule sets per account; API handlers invalidate an account when its rules change.
+#[derive(Default)]
+pub struct RuleCache {
+    sets: Mutex<HashMap<AccountId, (Arc<RuleSet>, String)>>,
+}
+
+impl RuleCache {
+    /// Forgets the rule set of an account (its rules or settings changed).
+    pub fn invalidate(&self, account: AccountId) {
+        self.sets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&account);
+    }
+
+    /// The account's rule set and remark, built from the database when not cached.
+    fn get(&self, store: &Store, account: AccountId) -> Result<(Arc<RuleSet>, String), String> {
+        if let Some(hit) = self
+            .sets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&account)
+        {
+            return Ok(hit.clone());
+        }
+        let cfg = store.reply_config(account).map_err(|e| e.to_string())?;
+        let set = RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
+            .map_err(|e| e.to_string())?;
+        let entry = (Arc::new(set), cfg.remark);
+        self.sets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(account, entry.clone());
+        Ok(entry)
+    }
+}
+
+/// Answers buyers automatically.
+pub struct AutoReplyHandler {
+    store: Store,
+    cache: Arc<RuleCache>,
+}
+
+impl AutoReplyHandler {
+    /// A handler over the store and a shared rule cache.
+    pub fn new(store: Store, cache: Arc<RuleCache>) -> Self {
+        Self { store, cache }
+    }
+}
+
+impl EventHandler for AutoReplyHandler {
+    fn on_event(&self, _ctx: EventContext, _event: Event) -> HandlerFuture {
+        Box::pin(async {})
+    }
+
+    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
+        let store = self.store.clone();
+        let cache = self.cache.clone();
+        Box::pin(async move {
+            if let Err(e) = reply(store, cache, ctx, message).await {
+                log::warn!(target: TARGET, "{e}");
+            }
+        })
+    }
+}
+
+/// Epoch milliseconds to Asia/Shanghai local time.
+fn local(ms: i64) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000).map(|t| t.naive_utc())
+}
+
+async fn reply(
+    store: Store,
+    cache: Arc<RuleCache>,
+    ctx: EventContext,
+    m: ChatMessage,
+) -> Result<(), String> {
+    let account = ctx.account;
+    let (s2, c2, cid, buyer) = (
+        store.clone(),
+        cache.clone(),
+        m.cid.clone(),
+        m.sender_id.clone(),
+    );
+    let (rules, remark, once_used, last) = tokio::task::spawn_blocking(move || {
+        let (rules, remark) = c2.get(&s2, account)?;
+        let once = s2.used_once(account, &cid).map_err(|e| e.to_string())?;
+        let last = s2
+            .last_auto_reply_to(account, &buyer)
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((rules, remark, once, last))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let text = match &m.content {
+        goofish_protocol::events::ChatContent::Text(t) => t.clone(),
+        _ => m.text.clone(),
+    };
+    let decision = rules.decide(&MessageContext {
+        text: &text,
+        buyer_id: &m.sender_id,
+        buyer_name: m.sender_name.as_deref().unwrap_or("买家"),
+        item_id: m.item_id.as_deref(),
+        item_title: None,
+        item_price: None,
+        account_remark: &remark,
+        now_local: shanghai_now(),
+        paused: ctx.is_paused(),
+        is_system_text: texts::is_system_text(&m.text),
+        once_used: &once_used,
+        last_auto_reply_to_buyer: last.and_then(local),
+    });
+    let (content, shown) = match &decision.reply {
+        Some(ReplyOut::Text(t)) => (SendContent::Text(t.clone()), t.clone()),
+        Some(ReplyOut::Image { image_ref })
+            if image_ref.starts_with("http") || image_ref.starts_with("//") =>
+        {
+            (
+                SendContent::Image {
+                    url: image_ref.clone(),
+                    width: 800,
+                    height: 600,
+                },
+                image_ref.clone(),
+            )
+        }
+        Some(ReplyOut::Image { image_ref }) => {
+            return Err(format!(
+                "account {account}: image {image_ref:?} is not on the Goofish CDN; image uploads are not supported yet"
+            ));
+        }
+        None => return Ok(()),
+    };
+    let verdict = ctx
+        .sender
+        .send(&m.cid, &m.sender_id, content, MessageDirection::AutoReply)
+        .await
+        .map_err(|e| format!("account {account}: auto reply not sent: {e}"))?;
+    let verdict_name = match &verdict {
+        SendVerdict::Accepted { .. } => "accepted",
+        SendVerdict::Rejected { .. } => "rejected",
+        SendVerdict::Unconfirmed => "unconfirmed",
+    };
+    let decision_json = serde_json::to_string(&decision).unwrap_or_default();
+    let remember = decision.remember_once.filter(|_| verdict.is_ok());
+    let (cid, buyer, message_id) = (m.cid.clone(), m.sender_id.clone(), m.message_id.clone());
+    tokio::task::spawn_blocking(move || {
+        store.record_auto_reply(
+            account,
+            &cid,
+            &buyer,
+            Some(&message_id),
+            &shown,
+            &decision_json,
+            verdict_name,
+        )?;
+        if let Some(rule) = remember {
+            store.remember_once(account, &cid, rule)?;
+        }
+        Ok::<_, xianyu_persistence::StoreError>(())
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    log::info!(target: TARGET, "account {account}: auto reply ({verdict_name}) in chat {}", m.cid);
+    Ok(())
+}

@@ -1,0 +1,509 @@
+//! Automatic-reply rules of the caller's accounts: keyword rules, item-specific replies,
+//! default replies, settings (blacklist, quiet hours, minimum interval), the
+//! once-per-conversation memory, and a preview that explains which rule would fire.
+//!
+//! Precedence (first match wins): takeover pause → blacklist → system texts → quiet hours →
+//! minimum interval → item-specific reply → item keywords → general keywords → AI (later) →
+//! item default → account default.
+
+use super::Body;
+use super::reply_dto::{
+    DefaultReplyDto, ItemReplyDto, KeywordRuleDto, KeywordRulesBulk, PreviewRequest,
+    PreviewResponse, ReplySettingsDto, RuleIds,
+};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::state::AppState;
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use std::collections::HashSet;
+use xianyu_domain::AccountId;
+use xianyu_domain::replies::{DefaultReply, ItemReply, KeywordRule, MessageContext, RuleSet};
+use xianyu_persistence::{StoreError, StoredRule};
+
+fn err(e: StoreError) -> ApiError {
+    ApiError::from_store(e, "account_not_found")
+}
+
+fn rule_err(e: StoreError) -> ApiError {
+    ApiError::from_store(e, "rule_not_found")
+}
+
+/// Rejects a rule set the engine could not build (for example conflicting item replies).
+fn check_buildable(
+    store: &xianyu_persistence::Store,
+    account: AccountId,
+    extra: impl FnOnce(&mut xianyu_persistence::ReplyConfig),
+) -> Result<(), ApiError> {
+    let mut cfg = store.reply_config(account).map_err(err)?;
+    extra(&mut cfg);
+    RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
+        .map(|_| ())
+        .map_err(|e| {
+            ApiError::new(
+                actix_web::http::StatusCode::CONFLICT,
+                e.code(),
+                e.to_string(),
+            )
+        })
+}
+
+async fn create<T: StoredRule + Send + Sync + 'static>(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    rules: Vec<T>,
+    merge: fn(&mut xianyu_persistence::ReplyConfig, &[T]),
+) -> Result<Vec<T>, ApiError> {
+    let store = state.store.clone();
+    let uid = user.id;
+    let saved = blocking(move || {
+        store.get_account(uid, account).map_err(err)?;
+        check_buildable(&store, account, |cfg| merge(cfg, &rules))?;
+        store.create_rules(uid, account, &rules).map_err(err)
+    })
+    .await?;
+    state.rules.invalidate(account);
+    Ok(saved)
+}
+
+async fn update<T: StoredRule + Send + Sync + 'static>(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    rule: T,
+    replace: fn(&mut xianyu_persistence::ReplyConfig, &T),
+) -> Result<T, ApiError> {
+    let store = state.store.clone();
+    let uid = user.id;
+    let saved = blocking(move || {
+        store.get_account(uid, account).map_err(err)?;
+        check_buildable(&store, account, |cfg| replace(cfg, &rule))?;
+        store.update_rule(uid, account, &rule).map_err(rule_err)
+    })
+    .await?;
+    state.rules.invalidate(account);
+    Ok(saved)
+}
+
+async fn remove<T: StoredRule + 'static>(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    ids: Vec<i64>,
+    must_exist: bool,
+) -> Result<usize, ApiError> {
+    let store = state.store.clone();
+    let uid = user.id;
+    let n = blocking(move || store.delete_rules::<T>(uid, account, &ids).map_err(err)).await?;
+    state.rules.invalidate(account);
+    if must_exist && n == 0 {
+        return Err(ApiError::not_found("rule_not_found", "rule not found"));
+    }
+    Ok(n)
+}
+
+async fn list<T: StoredRule + Send + 'static>(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+) -> Result<Vec<T>, ApiError> {
+    let store = state.store.clone();
+    let uid = user.id;
+    blocking(move || store.list_rules::<T>(uid, account).map_err(err)).await
+}
+
+/// List keyword rules.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<KeywordRuleDto>), (status = 404, body = ErrorEnvelope)))]
+#[get("/accounts/{id}/keyword-rules")]
+pub async fn list_keyword_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let rules: Vec<KeywordRule> = list(&state, &user, AccountId(*id)).await?;
+    Ok(HttpResponse::Ok().json(
+        rules
+            .iter()
+            .map(KeywordRuleDto::from_rule)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create a keyword rule.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = KeywordRuleDto,
+    responses((status = 201, body = KeywordRuleDto), (status = 400, description = "unknown_placeholder, invalid_regex, regex_too_large, no_keywords, …", body = ErrorEnvelope)))]
+#[post("/accounts/{id}/keyword-rules")]
+pub async fn create_keyword_rule(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<KeywordRuleDto>,
+) -> Result<HttpResponse, ApiError> {
+    let rule = body.into_inner()?.into_rule()?;
+    let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| {
+        cfg.keywords.extend_from_slice(r)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(saved.first().map(KeywordRuleDto::from_rule)))
+}
+
+/// Create several keyword rules at once (all or nothing).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = KeywordRulesBulk,
+    responses((status = 201, body = Vec<KeywordRuleDto>), (status = 400, body = ErrorEnvelope)))]
+#[post("/accounts/{id}/keyword-rules/bulk")]
+pub async fn bulk_create_keyword_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<KeywordRulesBulk>,
+) -> Result<HttpResponse, ApiError> {
+    let rules = body
+        .into_inner()?
+        .rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.into_rule().map_err(|e| ApiError {
+                message: format!("rule {}: {}", i + 1, e.message),
+                ..e
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let saved = create(&state, &user, AccountId(*id), rules, |cfg, r| {
+        cfg.keywords.extend_from_slice(r)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(
+        saved
+            .iter()
+            .map(KeywordRuleDto::from_rule)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Delete several keyword rules (`{"ids": []}` deletes all of them).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = RuleIds, responses((status = 200, description = "{\"deleted\": n}")))]
+#[post("/accounts/{id}/keyword-rules/bulk-delete")]
+pub async fn bulk_delete_keyword_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<RuleIds>,
+) -> Result<HttpResponse, ApiError> {
+    let ids = body.into_inner()?.ids;
+    let n = remove::<KeywordRule>(&state, &user, AccountId(*id), ids, false).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "deleted": n })))
+}
+
+/// Reorder keyword priorities: the first id gets the highest priority.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = RuleIds, responses((status = 200, body = Vec<KeywordRuleDto>), (status = 404, body = ErrorEnvelope)))]
+#[put("/accounts/{id}/keyword-rules/priority")]
+pub async fn reorder_keyword_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<RuleIds>,
+) -> Result<HttpResponse, ApiError> {
+    let ids = body.into_inner()?.ids;
+    let account = AccountId(*id);
+    let store = state.store.clone();
+    let uid = user.id;
+    let rules = blocking(move || {
+        let mut rules: Vec<KeywordRule> = store.list_rules(uid, account).map_err(err)?;
+        let unknown = ids.iter().find(|i| !rules.iter().any(|r| r.id == **i));
+        if let Some(i) = unknown {
+            return Err(ApiError::not_found(
+                "rule_not_found",
+                format!("rule {i} not found"),
+            ));
+        }
+        let top = i32::try_from(ids.len()).unwrap_or(i32::MAX);
+        for r in &mut rules {
+            if let Some(pos) = ids.iter().position(|i| *i == r.id) {
+                r.priority = top - i32::try_from(pos).unwrap_or(0);
+                store.update_rule(uid, account, r).map_err(rule_err)?;
+            }
+        }
+        Ok(rules)
+    })
+    .await?;
+    state.rules.invalidate(account);
+    Ok(HttpResponse::Ok().json(
+        rules
+            .iter()
+            .map(KeywordRuleDto::from_rule)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Replace a keyword rule.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
+    request_body = KeywordRuleDto, responses((status = 200, body = KeywordRuleDto), (status = 404, description = "rule_not_found", body = ErrorEnvelope)))]
+#[put("/accounts/{id}/keyword-rules/{rule_id}")]
+pub async fn update_keyword_rule(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: Body<KeywordRuleDto>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    let mut rule = body.into_inner()?.into_rule()?;
+    rule.id = rule_id;
+    let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
+        cfg.keywords.retain(|k| k.id != r.id);
+        cfg.keywords.push(r.clone());
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(KeywordRuleDto::from_rule(&saved)))
+}
+
+/// Delete a keyword rule.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+#[delete("/accounts/{id}/keyword-rules/{rule_id}")]
+pub async fn delete_keyword_rule(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    remove::<KeywordRule>(&state, &user, AccountId(id), vec![rule_id], true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List item-specific replies.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<ItemReplyDto>)))]
+#[get("/accounts/{id}/item-replies")]
+pub async fn list_item_replies(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let rules: Vec<ItemReply> = list(&state, &user, AccountId(*id)).await?;
+    Ok(HttpResponse::Ok().json(
+        rules
+            .iter()
+            .map(ItemReplyDto::from_rule)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create an item-specific reply (one per item).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = ItemReplyDto,
+    responses((status = 201, body = ItemReplyDto), (status = 409, description = "the item already has one", body = ErrorEnvelope)))]
+#[post("/accounts/{id}/item-replies")]
+pub async fn create_item_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<ItemReplyDto>,
+) -> Result<HttpResponse, ApiError> {
+    let rule = body.into_inner()?.into_rule()?;
+    let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| {
+        cfg.item_replies.extend_from_slice(r)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(saved.first().map(ItemReplyDto::from_rule)))
+}
+
+/// Replace an item-specific reply.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
+    request_body = ItemReplyDto, responses((status = 200, body = ItemReplyDto), (status = 404, body = ErrorEnvelope)))]
+#[put("/accounts/{id}/item-replies/{rule_id}")]
+pub async fn update_item_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: Body<ItemReplyDto>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    let mut rule = body.into_inner()?.into_rule()?;
+    rule.id = rule_id;
+    let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
+        cfg.item_replies.retain(|k| k.id != r.id);
+        cfg.item_replies.push(r.clone());
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ItemReplyDto::from_rule(&saved)))
+}
+
+/// Delete an item-specific reply.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+#[delete("/accounts/{id}/item-replies/{rule_id}")]
+pub async fn delete_item_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    remove::<ItemReply>(&state, &user, AccountId(id), vec![rule_id], true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List default replies (item level and account level).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<DefaultReplyDto>)))]
+#[get("/accounts/{id}/default-replies")]
+pub async fn list_default_replies(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let rules: Vec<DefaultReply> = list(&state, &user, AccountId(*id)).await?;
+    Ok(HttpResponse::Ok().json(
+        rules
+            .iter()
+            .map(DefaultReplyDto::from_rule)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create a default reply (one per item, one for the account).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = DefaultReplyDto,
+    responses((status = 201, body = DefaultReplyDto), (status = 409, description = "a default for that item (or the account) exists", body = ErrorEnvelope)))]
+#[post("/accounts/{id}/default-replies")]
+pub async fn create_default_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<DefaultReplyDto>,
+) -> Result<HttpResponse, ApiError> {
+    let rule = body.into_inner()?.into_rule()?;
+    let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| {
+        cfg.defaults.extend_from_slice(r)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(saved.first().map(DefaultReplyDto::from_rule)))
+}
+
+/// Replace a default reply.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
+    request_body = DefaultReplyDto, responses((status = 200, body = DefaultReplyDto), (status = 404, body = ErrorEnvelope)))]
+#[put("/accounts/{id}/default-replies/{rule_id}")]
+pub async fn update_default_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+    body: Body<DefaultReplyDto>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    let mut rule = body.into_inner()?.into_rule()?;
+    rule.id = rule_id;
+    let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
+        cfg.defaults.retain(|k| k.id != r.id);
+        cfg.defaults.push(r.clone());
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DefaultReplyDto::from_rule(&saved)))
+}
+
+/// Delete a default reply.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, body = ErrorEnvelope)))]
+#[delete("/accounts/{id}/default-replies/{rule_id}")]
+pub async fn delete_default_reply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, rule_id) = path.into_inner();
+    remove::<DefaultReply>(&state, &user, AccountId(id), vec![rule_id], true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Read the reply settings (blacklist, quiet hours, minimum interval).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = ReplySettingsDto)))]
+#[get("/accounts/{id}/reply-settings")]
+pub async fn get_reply_settings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
+    let s = blocking(move || store.reply_settings(uid, account).map_err(err)).await?;
+    Ok(HttpResponse::Ok().json(ReplySettingsDto::from_settings(&s)))
+}
+
+/// Replace the reply settings.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = ReplySettingsDto,
+    responses((status = 200, body = ReplySettingsDto), (status = 400, description = "invalid_quiet_hours", body = ErrorEnvelope)))]
+#[put("/accounts/{id}/reply-settings")]
+pub async fn put_reply_settings(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<ReplySettingsDto>,
+) -> Result<HttpResponse, ApiError> {
+    let settings = body.into_inner()?.into_settings()?;
+    let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
+    let saved = settings.clone();
+    blocking(move || store.set_reply_settings(uid, account, &saved).map_err(err)).await?;
+    state.rules.invalidate(account);
+    Ok(HttpResponse::Ok().json(ReplySettingsDto::from_settings(&settings)))
+}
+
+/// Forget which once-per-conversation replies were already sent.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, description = "{\"cleared\": n}")))]
+#[delete("/accounts/{id}/reply-memory")]
+pub async fn clear_reply_memory(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
+    let n = blocking(move || store.clear_once_memory(uid, account).map_err(err)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "cleared": n })))
+}
+
+/// Which rule would answer a message, why the ones before it did not, and the rendered reply.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = PreviewRequest, responses((status = 200, body = PreviewResponse)))]
+#[post("/accounts/{id}/replies/preview")]
+pub async fn preview(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<PreviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner()?;
+    let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
+    let (acc, cfg) = blocking(move || {
+        Ok((
+            store.get_account(uid, account).map_err(err)?,
+            store.reply_config(account).map_err(err)?,
+        ))
+    })
+    .await?;
+    let rules = RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
+        .map_err(|e| {
+            ApiError::new(
+                actix_web::http::StatusCode::CONFLICT,
+                e.code(),
+                e.to_string(),
+            )
+        })?;
+    let none = HashSet::new();
+    let ctx = MessageContext {
+        text: &req.message,
+        buyer_id: req.buyer_id.as_deref().unwrap_or("0"),
+        buyer_name: req.buyer_name.as_deref().unwrap_or("买家"),
+        item_id: req.item_id.as_deref(),
+        item_title: None,
+        item_price: None,
+        account_remark: &acc.remark,
+        now_local: shanghai_now(),
+        paused: false,
+        is_system_text: goofish_protocol::events::texts::is_system_text(&req.message),
+        once_used: &none,
+        last_auto_reply_to_buyer: None,
+    };
+    let d = rules.decide(&ctx);
+    let v = serde_json::to_value(&d).unwrap_or_default();
+    Ok(HttpResponse::Ok().json(PreviewResponse {
+        reply: v.get("reply").cloned().unwrap_or_default(),
+        fired: v.get("fired").cloned().unwrap_or_default(),
+        steps: v.get("steps").cloned().unwrap_or_default(),
+        explanation: d.explain(),
+    }))
+}
+
+/// The current time in Asia/Shanghai (UTC+8, no daylight saving), the sellers' local time.
+pub fn shanghai_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc()
+}
