@@ -270,143 +270,95 @@ pub async fn delete_keyword_rule(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// List item-specific replies.
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<ItemReplyDto>)))]
-#[get("/accounts/{id}/item-replies")]
-pub async fn list_item_replies(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let rules: Vec<ItemReply> = list(&state, &user, AccountId(*id)).await?;
-    Ok(HttpResponse::Ok().json(
-        rules
-            .iter()
-            .map(ItemReplyDto::from_rule)
-            .collect::<Vec<_>>(),
-    ))
+/// The four CRUD handlers of a rule kind that has no extras (item-specific and default
+/// replies): list, create, replace, delete — all scoped to the caller's account.
+macro_rules! rule_crud {
+    (
+        $dto:ident, $rule:ty, $field:ident,
+        [$list_doc:literal, $create_doc:literal, $update_doc:literal, $delete_doc:literal],
+        $list:ident, $create:ident, $update:ident, $delete:ident,
+        $coll:literal, $one:literal
+    ) => {
+        #[doc = $list_doc]
+        #[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<$dto>), (status = 404, body = ErrorEnvelope)))]
+        #[get($coll)]
+        pub async fn $list(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+            let rules: Vec<$rule> = list(&state, &user, AccountId(*id)).await?;
+            Ok(HttpResponse::Ok().json(rules.iter().map($dto::from_rule).collect::<Vec<_>>()))
+        }
+
+        #[doc = $create_doc]
+        #[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = $dto,
+            responses((status = 201, body = $dto), (status = 400, body = ErrorEnvelope), (status = 409, description = "duplicate_item_reply, duplicate_default_reply", body = ErrorEnvelope)))]
+        #[post($coll)]
+        pub async fn $create(state: web::Data<AppState>, user: AuthUser, id: web::Path<i64>, body: Body<$dto>) -> Result<HttpResponse, ApiError> {
+            let rule = body.into_inner()?.into_rule()?;
+            let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| cfg.$field.extend_from_slice(r)).await?;
+            Ok(HttpResponse::Created().json(saved.first().map($dto::from_rule)))
+        }
+
+        #[doc = $update_doc]
+        #[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
+            request_body = $dto, responses((status = 200, body = $dto), (status = 404, description = "rule_not_found", body = ErrorEnvelope)))]
+        #[put($one)]
+        pub async fn $update(state: web::Data<AppState>, user: AuthUser, path: web::Path<(i64, i64)>, body: Body<$dto>) -> Result<HttpResponse, ApiError> {
+            let (id, rule_id) = path.into_inner();
+            let mut rule = body.into_inner()?.into_rule()?;
+            rule.id = rule_id;
+            let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
+                cfg.$field.retain(|k| k.id != r.id);
+                cfg.$field.push(r.clone());
+            })
+            .await?;
+            Ok(HttpResponse::Ok().json($dto::from_rule(&saved)))
+        }
+
+        #[doc = $delete_doc]
+        #[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, description = "rule_not_found", body = ErrorEnvelope)))]
+        #[delete($one)]
+        pub async fn $delete(state: web::Data<AppState>, user: AuthUser, path: web::Path<(i64, i64)>) -> Result<HttpResponse, ApiError> {
+            let (id, rule_id) = path.into_inner();
+            remove::<$rule>(&state, &user, AccountId(id), vec![rule_id], true).await?;
+            Ok(HttpResponse::NoContent().finish())
+        }
+    };
 }
 
-/// Create an item-specific reply (one per item).
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = ItemReplyDto,
-    responses((status = 201, body = ItemReplyDto), (status = 409, description = "the item already has one", body = ErrorEnvelope)))]
-#[post("/accounts/{id}/item-replies")]
-pub async fn create_item_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
-    body: Body<ItemReplyDto>,
-) -> Result<HttpResponse, ApiError> {
-    let rule = body.into_inner()?.into_rule()?;
-    let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| {
-        cfg.item_replies.extend_from_slice(r)
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(saved.first().map(ItemReplyDto::from_rule)))
-}
+rule_crud!(
+    ItemReplyDto,
+    ItemReply,
+    item_replies,
+    [
+        "List item-specific replies.",
+        "Create an item-specific reply (one per item).",
+        "Replace an item-specific reply.",
+        "Delete an item-specific reply."
+    ],
+    list_item_replies,
+    create_item_reply,
+    update_item_reply,
+    delete_item_reply,
+    "/accounts/{id}/item-replies",
+    "/accounts/{id}/item-replies/{rule_id}"
+);
 
-/// Replace an item-specific reply.
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
-    request_body = ItemReplyDto, responses((status = 200, body = ItemReplyDto), (status = 404, body = ErrorEnvelope)))]
-#[put("/accounts/{id}/item-replies/{rule_id}")]
-pub async fn update_item_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(i64, i64)>,
-    body: Body<ItemReplyDto>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, rule_id) = path.into_inner();
-    let mut rule = body.into_inner()?.into_rule()?;
-    rule.id = rule_id;
-    let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
-        cfg.item_replies.retain(|k| k.id != r.id);
-        cfg.item_replies.push(r.clone());
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(ItemReplyDto::from_rule(&saved)))
-}
-
-/// Delete an item-specific reply.
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, body = ErrorEnvelope)))]
-#[delete("/accounts/{id}/item-replies/{rule_id}")]
-pub async fn delete_item_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, rule_id) = path.into_inner();
-    remove::<ItemReply>(&state, &user, AccountId(id), vec![rule_id], true).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// List default replies (item level and account level).
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = Vec<DefaultReplyDto>)))]
-#[get("/accounts/{id}/default-replies")]
-pub async fn list_default_replies(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, ApiError> {
-    let rules: Vec<DefaultReply> = list(&state, &user, AccountId(*id)).await?;
-    Ok(HttpResponse::Ok().json(
-        rules
-            .iter()
-            .map(DefaultReplyDto::from_rule)
-            .collect::<Vec<_>>(),
-    ))
-}
-
-/// Create a default reply (one per item, one for the account).
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = DefaultReplyDto,
-    responses((status = 201, body = DefaultReplyDto), (status = 409, description = "a default for that item (or the account) exists", body = ErrorEnvelope)))]
-#[post("/accounts/{id}/default-replies")]
-pub async fn create_default_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<i64>,
-    body: Body<DefaultReplyDto>,
-) -> Result<HttpResponse, ApiError> {
-    let rule = body.into_inner()?.into_rule()?;
-    let saved = create(&state, &user, AccountId(*id), vec![rule], |cfg, r| {
-        cfg.defaults.extend_from_slice(r)
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(saved.first().map(DefaultReplyDto::from_rule)))
-}
-
-/// Replace a default reply.
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")),
-    request_body = DefaultReplyDto, responses((status = 200, body = DefaultReplyDto), (status = 404, body = ErrorEnvelope)))]
-#[put("/accounts/{id}/default-replies/{rule_id}")]
-pub async fn update_default_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(i64, i64)>,
-    body: Body<DefaultReplyDto>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, rule_id) = path.into_inner();
-    let mut rule = body.into_inner()?.into_rule()?;
-    rule.id = rule_id;
-    let saved = update(&state, &user, AccountId(id), rule, |cfg, r| {
-        cfg.defaults.retain(|k| k.id != r.id);
-        cfg.defaults.push(r.clone());
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(DefaultReplyDto::from_rule(&saved)))
-}
-
-/// Delete a default reply.
-#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("rule_id" = i64, Path, description = "rule id")), responses((status = 204), (status = 404, body = ErrorEnvelope)))]
-#[delete("/accounts/{id}/default-replies/{rule_id}")]
-pub async fn delete_default_reply(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, rule_id) = path.into_inner();
-    remove::<DefaultReply>(&state, &user, AccountId(id), vec![rule_id], true).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
+rule_crud!(
+    DefaultReplyDto,
+    DefaultReply,
+    defaults,
+    [
+        "List default replies (item level and account level).",
+        "Create a default reply (one per item, one for the account).",
+        "Replace a default reply.",
+        "Delete a default reply."
+    ],
+    list_default_replies,
+    create_default_reply,
+    update_default_reply,
+    delete_default_reply,
+    "/accounts/{id}/default-replies",
+    "/accounts/{id}/default-replies/{rule_id}"
+);
 
 /// Read the reply settings (blacklist, quiet hours, minimum interval).
 #[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), responses((status = 200, body = ReplySettingsDto)))]
