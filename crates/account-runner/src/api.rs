@@ -132,6 +132,10 @@ pub struct AccountSender {
     pub(crate) messages: Arc<dyn MessageLog>,
     pub(crate) events: broadcast::Sender<RunnerEvent>,
     pub(crate) send_timeout: Duration,
+    /// The account's live cookie jar (shared with its task), for image uploads.
+    pub(crate) jar: Arc<std::sync::Mutex<goofish_protocol::cookies::CookieJar>>,
+    /// The upload client and URL (the configured `Endpoints::upload_url`).
+    pub(crate) uploader: Arc<crate::upload::Uploader>,
 }
 
 impl std::fmt::Debug for AccountSender {
@@ -223,6 +227,35 @@ impl AccountSender {
     ) -> Result<SendVerdict> {
         self.send(cid, to, SendContent::Text(text.to_owned()), direction)
             .await
+    }
+
+    /// Uploads a JPEG to the Goofish CDN with the account's current cookies (spec §2.5) and
+    /// returns the `https://` CDN URL. Works whether or not the IM socket is connected.
+    /// [`RunnerError::UploadLoginPage`] means the cookies are no longer valid.
+    pub async fn upload_image(&self, file_name: &str, jpeg: Vec<u8>) -> Result<String> {
+        let cookie = self
+            .jar
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .to_header();
+        let image = crate::upload::upload_image(
+            &self.uploader.http,
+            &self.uploader.url,
+            &cookie,
+            file_name,
+            jpeg,
+        )
+        .await;
+        match image {
+            Ok(image) => {
+                log::info!(target: "xianyu_runner::upload", "account {}: image uploaded", self.account);
+                Ok(image.url)
+            }
+            Err(e) => {
+                log::warn!(target: "xianyu_runner::upload", "account {}: image upload failed: {}", self.account, e.code());
+                Err(e)
+            }
+        }
     }
 
     /// Creates (or gets) the conversation between buyer `buyer` and this account about

@@ -210,7 +210,12 @@ impl Dispatcher {
         };
         let (me, deb) = (self.clone(), deb.clone());
         tokio::spawn(async move {
-            tokio::time::sleep(me.debounce_window).await;
+            // A zero window must not cost a timer tick (tokio rounds sleeps up to 1 ms).
+            if me.debounce_window.is_zero() {
+                tokio::task::yield_now().await;
+            } else {
+                tokio::time::sleep(me.debounce_window).await;
+            }
             if deb.stopped.load(Ordering::SeqCst) {
                 return;
             }

@@ -66,6 +66,13 @@ pub enum RunnerError {
     /// The runner is shutting down.
     #[error("runner is shutting down")]
     Shutdown,
+    /// The image upload API answered an HTML (login) page: the cookies are no longer valid
+    /// (spec §2.5, simulator fault F17).
+    #[error("image upload answered the login page: cookie invalid")]
+    UploadLoginPage,
+    /// The image upload failed otherwise (non-200 status, unreadable answer, no URL).
+    #[error("image upload failed: {0}")]
+    UploadFailed(String),
 }
 
 impl RunnerError {
@@ -88,6 +95,8 @@ impl RunnerError {
             Self::Timeout(_) => "timeout",
             Self::Port(_) => "port_error",
             Self::Shutdown => "shutting_down",
+            Self::UploadLoginPage => "upload_login_page",
+            Self::UploadFailed(_) => "upload_failed",
         }
     }
 
@@ -99,6 +108,7 @@ impl RunnerError {
                 | Self::SessionExpired
                 | Self::CaptchaRequired { .. }
                 | Self::RiskBlocked(_)
+                | Self::UploadLoginPage
         )
     }
 }

@@ -23,6 +23,7 @@ mod mtop_client;
 mod probe;
 mod supervisor;
 mod task;
+mod upload;
 
 pub use api::{
     AccountSender, EventContext, EventHandler, HandlerFuture, NoopHandler, Origin, RunnerEvent,
@@ -33,6 +34,7 @@ pub use error::{Result, RunnerError};
 pub use mtop_client::{MtopClient, MtopReply};
 pub use probe::{WireObserver, set_wire_observer};
 pub use supervisor::{AccountChange, Ports, Supervisor};
+pub use upload::{CdnImage, upload_image};
 
 use xianyu_domain::PortError;
 

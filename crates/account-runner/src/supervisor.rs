@@ -69,6 +69,8 @@ struct TaskHandle {
 
 struct Inner {
     deps: Arc<TaskDeps>,
+    /// The image upload client, shared by every account's sender.
+    uploader: Arc<crate::upload::Uploader>,
     tasks: Mutex<HashMap<AccountId, TaskHandle>>,
     ops: tokio::sync::Mutex<()>,
     shut_down: AtomicBool,
@@ -97,6 +99,10 @@ impl Supervisor {
         handler: Arc<dyn EventHandler>,
     ) -> Result<Self> {
         let mtop = MtopClient::new(&endpoints.h5api_base, config.http_timeout)?;
+        let uploader = Arc::new(crate::upload::Uploader::new(
+            &endpoints.upload_url,
+            config.http_timeout,
+        )?);
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         let deps = Arc::new(TaskDeps {
             ports,
@@ -109,6 +115,7 @@ impl Supervisor {
         let sup = Self {
             inner: Arc::new(Inner {
                 deps,
+                uploader,
                 tasks: Mutex::new(HashMap::new()),
                 ops: tokio::sync::Mutex::new(()),
                 shut_down: AtomicBool::new(false),
@@ -190,6 +197,7 @@ impl Supervisor {
             AccountStatus::Offline,
         )));
         let online = Arc::new(AtomicBool::new(false));
+        let jar = Arc::new(Mutex::new(CookieJar::parse(&account.cookie)));
         let sender = AccountSender {
             account: id,
             cmds: cmd_tx,
@@ -197,6 +205,8 @@ impl Supervisor {
             messages: deps.ports.messages.clone(),
             events: deps.events.clone(),
             send_timeout: deps.cfg.send_timeout,
+            jar: jar.clone(),
+            uploader: self.inner.uploader.clone(),
         };
         let last_frame_at = Arc::new(AtomicI64::new(0));
         let publisher = StatusPublisher {
@@ -205,7 +215,6 @@ impl Supervisor {
             current: status.clone(),
             last_frame_at: last_frame_at.clone(),
         };
-        let jar = Arc::new(Mutex::new(CookieJar::parse(&account.cookie)));
         let pause_minutes = Arc::new(AtomicU16::new(account.pause_minutes));
         let task = AccountTask {
             pause_minutes: pause_minutes.clone(),
