@@ -7,12 +7,16 @@ use crate::routes::replies::shanghai_now;
 use goofish_protocol::events::{ChatMessage, Event, texts};
 use goofish_protocol::lwp::SendContent;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use xianyu_domain::AccountId;
+use xianyu_domain::PortError;
 use xianyu_domain::ports::MessageDirection;
 use xianyu_domain::replies::{MessageContext, ReplyOut, RuleSet};
 use xianyu_persistence::Store;
-use xianyu_runner::{EventContext, EventHandler, HandlerFuture, SendVerdict};
+use xianyu_runner::{
+    AccountSender, EventContext, EventHandler, HandlerFuture, RunnerError, SendVerdict,
+};
 
 const TARGET: &str = "xianyu::replies";
 
@@ -57,12 +61,24 @@ impl RuleCache {
 pub struct AutoReplyHandler {
     store: Store,
     cache: Arc<RuleCache>,
+    /// Where uploaded reply images are stored; without it, image replies must be CDN URLs.
+    uploads_dir: Option<Arc<Path>>,
 }
 
 impl AutoReplyHandler {
     /// A handler over the store and a shared rule cache.
     pub fn new(store: Store, cache: Arc<RuleCache>) -> Self {
-        Self { store, cache }
+        Self {
+            store,
+            cache,
+            uploads_dir: None,
+        }
+    }
+
+    /// Lets image replies refer to uploads (by id) stored in `dir` (`<data_dir>/uploads`).
+    pub fn with_uploads_dir(mut self, dir: PathBuf) -> Self {
+        self.uploads_dir = Some(Arc::from(dir));
+        self
     }
 }
 
@@ -74,8 +90,9 @@ impl EventHandler for AutoReplyHandler {
     fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
         let store = self.store.clone();
         let cache = self.cache.clone();
+        let uploads = self.uploads_dir.clone();
         Box::pin(async move {
-            if let Err(e) = reply(store, cache, ctx, message).await {
+            if let Err(e) = reply(store, cache, uploads, ctx, message).await {
                 log::warn!(target: TARGET, "{e}");
             }
         })
@@ -90,6 +107,7 @@ fn local(ms: i64) -> Option<chrono::NaiveDateTime> {
 async fn reply(
     store: Store,
     cache: Arc<RuleCache>,
+    uploads: Option<Arc<Path>>,
     ctx: EventContext,
     m: ChatMessage,
 ) -> Result<(), String> {
@@ -142,11 +160,23 @@ async fn reply(
                 image_ref.clone(),
             )
         }
-        Some(ReplyOut::Image { image_ref }) => {
-            return Err(format!(
-                "account {account}: image {image_ref:?} is not on the Goofish CDN; image uploads are not supported yet"
-            ));
-        }
+        Some(ReplyOut::Image { image_ref }) => match &uploads {
+            Some(dir) if crate::images::is_upload_id(image_ref) => {
+                let content = upload_content(&store, &ctx.sender, dir, account, image_ref)
+                    .await
+                    .map_err(|e| format!("account {account}: image reply not sent: {e}"))?;
+                let shown = match &content {
+                    SendContent::Image { url, .. } => url.clone(),
+                    SendContent::Text(t) => t.clone(),
+                };
+                (content, shown)
+            }
+            _ => {
+                return Err(format!(
+                    "account {account}: image {image_ref:?} is neither a Goofish CDN URL nor an upload id"
+                ));
+            }
+        },
         None => return Ok(()),
     };
     let verdict = ctx
@@ -182,4 +212,56 @@ async fn reply(
     .map_err(|e| e.to_string())?;
     log::info!(target: TARGET, "account {account}: auto reply ({verdict_name}) in chat {}", m.cid);
     Ok(())
+}
+
+/// The image message for upload `upload_id` sent through `account`: the upload must belong to
+/// the account's owner; its Goofish CDN URL for this account is used when remembered, else the
+/// stored JPEG is uploaded with the account's cookies (spec §2.5) and the URL remembered.
+pub(crate) async fn upload_content(
+    store: &Store,
+    sender: &AccountSender,
+    dir: &Path,
+    account: AccountId,
+    upload_id: &str,
+) -> Result<SendContent, RunnerError> {
+    let port = |e: String| RunnerError::Port(PortError(e));
+    let (s2, id, dir) = (store.clone(), upload_id.to_owned(), dir.to_path_buf());
+    let (record, remembered, jpeg) = tokio::task::spawn_blocking(move || {
+        let record = s2
+            .upload_for_account(account, &id)
+            .map_err(|e| format!("account {account}: upload {id}: {e}"))?;
+        let remembered = s2
+            .cdn_url(&id, account)
+            .map_err(|e| format!("account {account}: upload {id}: {e}"))?;
+        let jpeg = match remembered {
+            Some(_) => None,
+            None => Some(
+                crate::images::read_file(&dir, &record.file_name)
+                    .map_err(|e| format!("account {account}: upload {id}: {e}"))?,
+            ),
+        };
+        Ok::<_, String>((record, remembered, jpeg))
+    })
+    .await
+    .map_err(|e| port(e.to_string()))?
+    .map_err(port)?;
+    let url = match (remembered, jpeg) {
+        (Some(url), _) => url,
+        (None, jpeg) => {
+            let url = sender
+                .upload_image(&record.file_name, jpeg.unwrap_or_default())
+                .await?;
+            let (s2, id, u) = (store.clone(), record.id.clone(), url.clone());
+            tokio::task::spawn_blocking(move || s2.remember_cdn_url(&id, account, &u))
+                .await
+                .map_err(|e| port(e.to_string()))?
+                .map_err(|e| port(format!("remember CDN URL: {e}")))?;
+            url
+        }
+    };
+    Ok(SendContent::Image {
+        url,
+        width: u32::try_from(record.width).unwrap_or(800),
+        height: u32::try_from(record.height).unwrap_or(600),
+    })
 }

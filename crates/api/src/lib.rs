@@ -10,6 +10,7 @@ pub mod auth;
 pub mod auto_reply;
 pub mod bootstrap;
 pub mod error;
+pub mod images;
 mod middleware;
 pub mod openapi;
 mod ratelimit;
@@ -20,6 +21,7 @@ mod session_cache;
 pub mod settings;
 mod state;
 mod system;
+mod xlsx_rules;
 
 pub use error::ApiError;
 pub use server::{RunningServer, spawn};

@@ -1,7 +1,10 @@
 //! The OpenAPI 3 document, generated from the handler annotations.
 
 use crate::error::{ErrorBody, ErrorEnvelope};
-use crate::routes::{accounts, auth, conversations, dto, events, health, replies, settings, users};
+use crate::routes::{
+    accounts, auth, conversations, dto, events, health, keywords_xlsx, replies, settings, uploads,
+    users,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -58,6 +61,12 @@ use utoipa::{Modify, OpenApi};
         replies::put_reply_settings,
         replies::clear_reply_memory,
         replies::preview,
+        uploads::create_upload,
+        uploads::get_upload,
+        uploads::delete_upload,
+        keywords_xlsx::export_keywords_xlsx,
+        keywords_xlsx::keywords_template_xlsx,
+        keywords_xlsx::import_keywords_xlsx,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),
@@ -69,6 +78,7 @@ use utoipa::{Modify, OpenApi};
         (name = "conversations", description = "Chats with buyers, and sending through the live connection"),
         (name = "events", description = "Live events over WebSocket"),
         (name = "replies", description = "Automatic-reply rules, settings and preview"),
+        (name = "uploads", description = "Reply images of the calling user"),
         (name = "system", description = "Health")
     )
 )]

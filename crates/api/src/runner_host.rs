@@ -85,6 +85,29 @@ impl RunnerHost {
             .map_err(|_| RunnerError::Shutdown)?
     }
 
+    /// The image message for upload `upload_id` sent through `account`: its remembered
+    /// Goofish CDN URL, or the stored JPEG uploaded now with the account's cookies (see
+    /// [`crate::auto_reply::upload_content`]). Runs on the runner's runtime.
+    pub async fn upload_content(
+        &self,
+        store: &Store,
+        dir: &std::path::Path,
+        account: AccountId,
+        upload_id: &str,
+    ) -> Result<SendContent, RunnerError> {
+        let sender = self
+            .supervisor
+            .sender(account)
+            .ok_or(RunnerError::NotRunning(account))?;
+        let (store, dir, id) = (store.clone(), dir.to_path_buf(), upload_id.to_owned());
+        self.handle
+            .spawn(async move {
+                crate::auto_reply::upload_content(&store, &sender, &dir, account, &id).await
+            })
+            .await
+            .map_err(|_| RunnerError::Shutdown)?
+    }
+
     /// The live status of a running account.
     pub fn status(&self, account: AccountId) -> Option<AccountRuntimeStatus> {
         self.supervisor.status(account)

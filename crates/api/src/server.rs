@@ -69,7 +69,10 @@ fn start_runner(
 ) -> Result<Arc<RunnerHost>, BootstrapError> {
     let endpoints = settings.goofish_endpoints();
     log::info!(target: "xianyu::server", "Goofish endpoints: {endpoints:?}");
-    let handler = Arc::new(AutoReplyHandler::new(boot.store.clone(), rules));
+    let handler = Arc::new(
+        AutoReplyHandler::new(boot.store.clone(), rules)
+            .with_uploads_dir(settings.data_dir.join("uploads")),
+    );
     RunnerHost::start(&boot.store, endpoints, settings.runner_config(), handler)
 }
 
@@ -89,6 +92,7 @@ fn app_state(
         system: SystemStats::start(&settings.data_dir),
         started: Instant::now(),
         session_hours: settings.session_hours,
+        uploads_dir: settings.data_dir.join("uploads"),
     }
 }
 

@@ -30,4 +30,6 @@ pub struct AppState {
     pub runner: Arc<RunnerHost>,
     /// Session lifetime.
     pub session_hours: u32,
+    /// Where uploaded reply images are stored (`<data_dir>/uploads`).
+    pub uploads_dir: std::path::PathBuf,
 }

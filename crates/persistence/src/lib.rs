@@ -17,6 +17,7 @@ mod schema;
 mod sessions;
 mod settings;
 pub mod testing;
+mod uploads;
 mod users;
 
 pub use accounts::NewAccount;
@@ -27,6 +28,7 @@ pub use error::StoreError;
 pub use replies::{ReplyConfig, StoredRule};
 pub use sessions::SessionRecord;
 pub use settings::REGISTRATION_OPEN;
+pub use uploads::UploadRecord;
 pub use users::UserRecord;
 
 use connection::{AnyConnection, Pool};

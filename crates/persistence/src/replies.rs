@@ -78,6 +78,9 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Database(format!("cannot encode rule: {e}")))
 }
 
+/// A logged automatic reply: row id, reply text, decision JSON, verdict, time (ms).
+pub type AutoReplyRow = (i64, String, String, String, i64);
+
 /// Everything the reply engine needs for one account.
 #[derive(Debug, Clone, Default)]
 pub struct ReplyConfig {
@@ -362,7 +365,7 @@ impl Store {
         account: AccountId,
         cid: &str,
         limit: i64,
-    ) -> Result<Vec<(i64, String, String, String, i64)>, StoreError> {
+    ) -> Result<Vec<AutoReplyRow>, StoreError> {
         self.get_account(user, account)?;
         let mut conn = self.conn()?;
         Ok(auto_replies::table

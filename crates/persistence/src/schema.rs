@@ -148,3 +148,28 @@ diesel::table! {
         at -> BigInt,
     }
 }
+
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        user_id -> BigInt,
+        file_name -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    upload_cdn (upload_id, account_id) {
+        upload_id -> Text,
+        account_id -> BigInt,
+        cdn_url -> Text,
+    }
+}
+
+diesel::joinable!(uploads -> users (user_id));
+diesel::joinable!(upload_cdn -> uploads (upload_id));
+diesel::joinable!(upload_cdn -> accounts (account_id));
+diesel::allow_tables_to_appear_in_same_query!(uploads, upload_cdn);

@@ -124,9 +124,10 @@ pub async fn list_messages(
     responses(
         (status = 200, body = SendResult),
         (status = 400, description = "invalid_message", body = ErrorEnvelope),
-        (status = 404, description = "conversation_not_found", body = ErrorEnvelope),
+        (status = 404, description = "conversation_not_found, upload_not_found", body = ErrorEnvelope),
         (status = 409, description = "account_offline, buyer_unknown", body = ErrorEnvelope),
         (status = 422, description = "message_rejected", body = ErrorEnvelope),
+        (status = 502, description = "upload_login_page, upload_failed (sending an upload)", body = ErrorEnvelope),
     )
 )]
 #[post("/conversations/{id}/messages")]
@@ -137,9 +138,24 @@ pub async fn send_message(
     body: super::Body<SendMessageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let content = body.into_inner()?.into_content()?;
+    let req = body.into_inner()?;
+    let upload = req.upload_id.clone();
+    let content = match &upload {
+        Some(_) if req.text.is_none() && req.image_url.is_none() => None,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "invalid_message",
+                "give exactly one of text, image_url or upload_id",
+            ));
+        }
+        None => Some(req.into_content()?),
+    };
     let store = state.store.clone();
     let conv = blocking(move || store.get_conversation(user.id, id).map_err(conv_err)).await?;
+    let content = match (content, upload) {
+        (Some(c), _) => c,
+        (None, upload) => upload_content(&state, &user, conv.account_id, upload).await?,
+    };
     let buyer = conv.buyer_id.clone().ok_or_else(|| {
         ApiError::conflict(
             "buyer_unknown",
@@ -192,6 +208,43 @@ pub async fn lift_pause(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The image message of an upload of the caller, sent through `account` (see
+/// [`crate::runner_host::RunnerHost::upload_content`]).
+async fn upload_content(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    upload: Option<String>,
+) -> Result<SendContent, ApiError> {
+    let not_found = || ApiError::not_found("upload_not_found", "upload not found");
+    let upload = upload
+        .filter(|u| crate::images::is_upload_id(u))
+        .ok_or_else(not_found)?;
+    let (store, uid, u) = (state.store.clone(), user.id, upload.clone());
+    blocking(move || {
+        store
+            .get_upload(uid, &u)
+            .map_err(|e| ApiError::from_store(e, "upload_not_found"))
+    })
+    .await?;
+    state
+        .runner
+        .upload_content(&state.store, &state.uploads_dir, account, &upload)
+        .await
+        .map_err(|e| match e {
+            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::conflict(
+                "account_offline",
+                "the account is not connected; check its status",
+            ),
+            RunnerError::UploadLoginPage => ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "upload_login_page",
+                "Goofish answered the image upload with its login page: the account's cookie is no longer valid",
+            ),
+            other => ApiError::new(StatusCode::BAD_GATEWAY, "upload_failed", other.to_string()),
+        })
+}
+
 impl super::dto::SendMessageRequest {
     /// Validates the body into what the connection sends.
     fn into_content(self) -> Result<SendContent, ApiError> {
@@ -215,7 +268,7 @@ impl super::dto::SendMessageRequest {
             (None, Some(_)) => Err(invalid(
                 "image_url must be an http(s) URL of an uploaded image",
             )),
-            _ => Err(invalid("give exactly one of text or image_url")),
+            _ => Err(invalid("give exactly one of text, image_url or upload_id")),
         }
     }
 }

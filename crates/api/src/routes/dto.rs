@@ -365,7 +365,8 @@ impl From<&xianyu_persistence::StoredMessage> for MessageView {
     }
 }
 
-/// `POST /api/v1/conversations/{id}/messages` body: exactly one of `text` or `image_url`.
+/// `POST /api/v1/conversations/{id}/messages` body: exactly one of `text`, `image_url` or
+/// `upload_id`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageRequest {
@@ -373,6 +374,9 @@ pub struct SendMessageRequest {
     pub text: Option<String>,
     /// URL of an image already on the Goofish CDN.
     pub image_url: Option<String>,
+    /// Id of an upload of the caller (`POST /api/v1/uploads`): sent as an image, uploaded to
+    /// the Goofish CDN with the account's cookies on first use.
+    pub upload_id: Option<String>,
     /// Image width in pixels (default 800).
     pub width: Option<u32>,
     /// Image height in pixels (default 600).

@@ -6,9 +6,11 @@ pub mod conversations;
 pub mod dto;
 pub mod events;
 pub mod health;
+pub mod keywords_xlsx;
 pub mod replies;
 pub mod reply_dto;
 pub mod settings;
+pub mod uploads;
 pub mod users;
 pub mod web;
 
@@ -69,7 +71,13 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(replies::get_reply_settings)
                 .service(replies::put_reply_settings)
                 .service(replies::clear_reply_memory)
-                .service(replies::preview),
+                .service(replies::preview)
+                .service(uploads::create_upload)
+                .service(uploads::get_upload)
+                .service(uploads::delete_upload)
+                .service(keywords_xlsx::export_keywords_xlsx)
+                .service(keywords_xlsx::keywords_template_xlsx)
+                .service(keywords_xlsx::import_keywords_xlsx),
         )
         .service(web::index)
         .service(web::docs_redirect);

@@ -1,0 +1,2 @@
+DROP TABLE upload_cdn;
+DROP TABLE uploads;
