@@ -61,6 +61,8 @@ use utoipa::{Modify, OpenApi};
         replies::put_reply_settings,
         replies::clear_reply_memory,
         replies::preview,
+        replies::add_blacklist_entry,
+        replies::remove_blacklist_entry,
         uploads::create_upload,
         uploads::get_upload,
         uploads::delete_upload,

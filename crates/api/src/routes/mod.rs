@@ -72,6 +72,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(replies::put_reply_settings)
                 .service(replies::clear_reply_memory)
                 .service(replies::preview)
+                .service(replies::add_blacklist_entry)
+                .service(replies::remove_blacklist_entry)
                 .service(uploads::create_upload)
                 .service(uploads::get_upload)
                 .service(uploads::delete_upload)

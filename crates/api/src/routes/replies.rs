@@ -459,3 +459,77 @@ pub async fn preview(
 pub fn shanghai_now() -> chrono::NaiveDateTime {
     (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc()
 }
+
+/// A blacklisted buyer.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistEntry {
+    /// The buyer's Xianyu user id.
+    pub buyer_id: String,
+}
+
+async fn edit_blacklist(
+    state: &AppState,
+    user: &AuthUser,
+    account: AccountId,
+    edit: impl FnOnce(&mut HashSet<String>) -> bool + Send + 'static,
+) -> Result<Vec<String>, ApiError> {
+    let (store, uid) = (state.store.clone(), user.id);
+    let list = blocking(move || {
+        let mut settings = store.reply_settings(uid, account).map_err(err)?;
+        if !edit(&mut settings.blacklist) {
+            return Err(ApiError::not_found(
+                "blacklist_entry_not_found",
+                "this buyer is not on the blacklist",
+            ));
+        }
+        store
+            .set_reply_settings(uid, account, &settings)
+            .map_err(err)?;
+        let mut list: Vec<String> = settings.blacklist.into_iter().collect();
+        list.sort();
+        Ok(list)
+    })
+    .await?;
+    state.rules.invalidate(account);
+    Ok(list)
+}
+
+/// Add a buyer to the account's blacklist (no automatic replies to them).
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id")), request_body = BlacklistEntry,
+    responses((status = 200, description = "the blacklist after the change", body = Vec<String>), (status = 400, body = ErrorEnvelope)))]
+#[post("/accounts/{id}/blacklist")]
+pub async fn add_blacklist_entry(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+    body: Body<BlacklistEntry>,
+) -> Result<HttpResponse, ApiError> {
+    let buyer = body.into_inner()?.buyer_id.trim().to_owned();
+    if buyer.is_empty() || buyer.len() > 32 || !buyer.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad_request(
+            "invalid_buyer_id",
+            "buyer_id must be 1-32 digits",
+        ));
+    }
+    let list = edit_blacklist(&state, &user, AccountId(*id), move |b| {
+        b.insert(buyer);
+        true
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Remove a buyer from the account's blacklist.
+#[utoipa::path(tag = "replies", security(("bearer" = [])), params(("id" = i64, Path, description = "account id"), ("buyer_id" = String, Path, description = "buyer id")),
+    responses((status = 200, description = "the blacklist after the change", body = Vec<String>), (status = 404, description = "blacklist_entry_not_found", body = ErrorEnvelope)))]
+#[delete("/accounts/{id}/blacklist/{buyer_id}")]
+pub async fn remove_blacklist_entry(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, buyer) = path.into_inner();
+    let list = edit_blacklist(&state, &user, AccountId(id), move |b| b.remove(&buyer)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
