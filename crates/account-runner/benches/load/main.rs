@@ -32,37 +32,28 @@
 //! latency tail), open sockets and threads.
 
 use anyhow::{Context, Result, anyhow, bail};
-use goofish_protocol::events::{ChatMessage, Event};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
-use xianyu_domain::{
-    AccountId, AccountRuntimeStatus, AccountSource, AccountStatus, CookieSink, MessageDirection,
-    MessageLog, MessageRecord, PortError, RunnableAccount, StatusSink,
-};
-use xianyu_runner::{
-    Endpoints, EventContext, EventHandler, HandlerFuture, Origin, Ports, RunnerConfig, SendVerdict,
-    Supervisor, WireObserver,
-};
+use xianyu_domain::{AccountId, AccountStatus, RunnableAccount};
+use xianyu_runner::{Endpoints, Ports, RunnerConfig, Supervisor};
 
 #[derive(Debug, Clone)]
-struct Args {
-    accounts: Vec<usize>,
-    secs: u64,
-    idle_secs: u64,
-    settle_secs: u64,
-    rate: f64,
-    warmup: u64,
-    sim_bin: Option<PathBuf>,
+pub(crate) struct Args {
+    pub(crate) accounts: Vec<usize>,
+    pub(crate) secs: u64,
+    pub(crate) idle_secs: u64,
+    pub(crate) settle_secs: u64,
+    pub(crate) rate: f64,
+    pub(crate) warmup: u64,
+    pub(crate) sim_bin: Option<PathBuf>,
     /// Reply from `on_event` instead of the debounced `on_chat_settled` hook (diagnostic).
-    reply_on_event: bool,
-    child: bool,
-    bench: bool,
+    pub(crate) reply_on_event: bool,
+    pub(crate) child: bool,
+    pub(crate) bench: bool,
 }
 
 impl Args {
@@ -136,7 +127,7 @@ impl Args {
     }
 }
 
-fn main() -> Result<()> {
+pub(crate) fn main() -> Result<()> {
     let args = Args::parse()?;
     if args.child {
         let n = args.accounts[0];
@@ -173,7 +164,7 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-fn print_table(rows: &[Value]) {
+pub(crate) fn print_table(rows: &[Value]) {
     println!();
     println!(
         "| accounts | all online after | RSS online / settled / peak (MB) | idle CPU % of 1 core: runner (sim, machine) | msgs/s | replies/msgs | p50 ms | p90 ms | p99 ms | max ms | load CPU % runner / sim / machine |"
@@ -211,448 +202,14 @@ fn print_table(rows: &[Value]) {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// /proc readings
+mod harness;
+mod procfs;
+use harness::*;
+use procfs::*;
 
-fn status_kb(field: &str) -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    s.lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn rss_mb() -> f64 {
-    status_kb("VmRSS:").unwrap_or(f64::NAN) / 1024.0
-}
-
-fn threads() -> u64 {
-    status_kb("Threads:").unwrap_or(0.0) as u64
-}
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
-
-/// utime + stime of a process, in clock ticks.
-fn cpu_ticks(pid: &str) -> Result<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let rest = &s[s.rfind(')').ok_or_else(|| anyhow!("bad stat"))? + 1..];
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    // After the command: field 3 is f[0], utime (14) is f[11], stime (15) is f[12].
-    Ok(f[11].parse::<u64>()? + f[12].parse::<u64>()?)
-}
-
-fn clock_ticks_per_s() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100.0)
-}
-
-fn max_open_files() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/limits").ok()?;
-    s.lines()
-        .find(|l| l.starts_with("Max open files"))?
-        .split_whitespace()
-        .nth(3)?
-        .parse()
-        .ok()
-}
-
-/// Busy time of the whole machine (all cores, `/proc/stat`), in clock ticks.
-fn machine_busy_ticks() -> Result<u64> {
-    let s = std::fs::read_to_string("/proc/stat")?;
-    let cpu = s
-        .lines()
-        .next()
-        .ok_or_else(|| anyhow!("empty /proc/stat"))?;
-    let v: Vec<u64> = cpu
-        .split_whitespace()
-        .skip(1)
-        .map(str::parse)
-        .collect::<Result<_, _>>()?;
-    // user nice system idle iowait irq softirq steal (guest time is already in user).
-    Ok(v.iter().take(8).sum::<u64>()
-        - v.get(3).copied().unwrap_or(0)
-        - v.get(4).copied().unwrap_or(0))
-}
-
-/// CPU use of `pid` (or of the whole machine for `"*"`) over a window, in % of one core.
-struct CpuMeter {
-    pid: String,
-    ticks: u64,
-    at: Instant,
-}
-
-impl CpuMeter {
-    fn ticks(pid: &str) -> Result<u64> {
-        if pid == "*" {
-            machine_busy_ticks()
-        } else {
-            cpu_ticks(pid)
-        }
-    }
-
-    fn start(pid: &str) -> Result<Self> {
-        Ok(Self {
-            pid: pid.to_owned(),
-            ticks: Self::ticks(pid)?,
-            at: Instant::now(),
-        })
-    }
-
-    fn percent(&self, hz: f64) -> Result<f64> {
-        let used = Self::ticks(&self.pid)?.saturating_sub(self.ticks) as f64 / hz;
-        Ok(100.0 * used / self.at.elapsed().as_secs_f64())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The simulator process
-
-struct Sim {
-    child: Child,
-    base: String,
-    ws_url: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sim_binary(args: &Args) -> Result<PathBuf> {
-    if let Some(p) = &args.sim_bin {
-        return Ok(p.clone());
-    }
-    // The bench runs from <target>/<profile>/deps/load-<hash>; the sim is <target>/<profile>.
-    let exe = std::env::current_exe()?;
-    let candidate = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("goofish-sim"))
-        .ok_or_else(|| anyhow!("no profile directory"))?;
-    if candidate.is_file() {
-        return Ok(candidate);
-    }
-    bail!(
-        "goofish-sim not found at {}: run `cargo build --release -p goofish-sim` first, \
-         or pass --sim-bin PATH",
-        candidate.display()
-    )
-}
-
-fn start_sim(args: &Args) -> Result<Sim> {
-    let bin = sim_binary(args)?;
-    let mut child = Command::new(&bin)
-        .args(["--port", "0"])
-        .env("RUST_LOG", "error")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .with_context(|| format!("start {}", bin.display()))?;
-    let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
-    let mut vars = HashMap::new();
-    for line in BufReader::new(stdout).lines().take(4) {
-        let line = line?;
-        if let Some((k, v)) = line.split_once('=') {
-            vars.insert(k.to_owned(), v.to_owned());
-        }
-    }
-    let get = |k: &str| {
-        vars.get(k)
-            .cloned()
-            .ok_or_else(|| anyhow!("the simulator did not print {k}"))
-    };
-    Ok(Sim {
-        base: get("XIANYU_GOOFISH_H5API_BASE")?,
-        ws_url: get("XIANYU_GOOFISH_WS_URL")?,
-        child,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lean in-memory ports: what a database would hold, nothing kept per message but dedupe keys.
-
-#[derive(Default)]
-struct LeanPorts {
-    accounts: Mutex<HashMap<AccountId, RunnableAccount>>,
-    seen: Mutex<HashSet<(AccountId, String)>>,
-    pauses: Mutex<HashMap<(AccountId, String), i64>>,
-    records: AtomicU64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-impl AccountSource for LeanPorts {
-    fn enabled_accounts(&self) -> Result<Vec<RunnableAccount>, PortError> {
-        let mut v: Vec<_> = lock(&self.accounts).values().cloned().collect();
-        v.sort_by_key(|a| a.id);
-        Ok(v)
-    }
-    fn load(&self, id: AccountId) -> Result<Option<RunnableAccount>, PortError> {
-        Ok(lock(&self.accounts).get(&id).cloned())
-    }
-}
-
-impl CookieSink for LeanPorts {
-    fn save_cookie(&self, account: AccountId, cookie: &str) -> Result<(), PortError> {
-        if let Some(a) = lock(&self.accounts).get_mut(&account) {
-            a.cookie = cookie.to_owned();
-        }
-        Ok(())
-    }
-}
-
-impl StatusSink for LeanPorts {
-    fn record_status(&self, _: AccountId, _: &AccountRuntimeStatus) -> Result<(), PortError> {
-        Ok(())
-    }
-}
-
-impl MessageLog for LeanPorts {
-    fn seen_or_insert(&self, account: AccountId, message_id: &str) -> Result<bool, PortError> {
-        Ok(!lock(&self.seen).insert((account, message_id.to_owned())))
-    }
-    fn record_message(&self, _: &MessageRecord) -> Result<(), PortError> {
-        self.records.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-    fn pause_chat(&self, account: AccountId, cid: &str, until: i64) -> Result<(), PortError> {
-        lock(&self.pauses).insert((account, cid.to_owned()), until);
-        Ok(())
-    }
-    fn chat_paused_until(&self, account: AccountId, cid: &str) -> Result<Option<i64>, PortError> {
-        Ok(lock(&self.pauses).get(&(account, cid.to_owned())).copied())
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Handler and latency probe
-
-/// Replies once to each buyer message: from the settled hook (default), or straight from
-/// `on_event` with `--reply-on-event` (spawned, so the dispatcher does not wait for the verdict).
-#[derive(Default)]
-struct Replier {
-    on_event: bool,
-    ok: AtomicU64,
-    failed: AtomicU64,
-}
-
-impl Replier {
-    async fn reply(&self, ctx: EventContext, message: ChatMessage) {
-        let sent = ctx
-            .sender
-            .send_text(
-                &message.cid,
-                &message.sender_id,
-                "好的，马上处理",
-                MessageDirection::AutoReply,
-            )
-            .await;
-        match sent {
-            Ok(SendVerdict::Accepted { .. }) => self.ok.fetch_add(1, Ordering::Relaxed),
-            _ => self.failed.fetch_add(1, Ordering::Relaxed),
-        };
-    }
-}
-
-struct Handler(Arc<Replier>);
-
-impl EventHandler for Handler {
-    fn on_event(&self, ctx: EventContext, event: Event) -> HandlerFuture {
-        if let (true, Origin::Buyer, Event::Chat(m)) = (self.0.on_event, ctx.origin, event) {
-            let r = self.0.clone();
-            tokio::spawn(async move { r.reply(ctx, m).await });
-        }
-        Box::pin(async {})
-    }
-
-    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
-        let r = self.0.clone();
-        Box::pin(async move {
-            if !r.on_event {
-                r.reply(ctx, message).await;
-            }
-        })
-    }
-}
-
-/// Pairs each buyer push (read instant, per chat) with the next reply frame written to it.
-#[derive(Default)]
-struct Probe {
-    pending: Mutex<HashMap<(AccountId, String), Instant>>,
-    samples: Mutex<Vec<(Instant, Duration)>>,
-    received: AtomicU64,
-    written: AtomicU64,
-}
-
-impl WireObserver for Probe {
-    fn chat_received(&self, account: AccountId, message: &ChatMessage, read_at: Instant) {
-        if message.own {
-            return;
-        }
-        self.received.fetch_add(1, Ordering::Relaxed);
-        lock(&self.pending)
-            .entry((account, message.cid.clone()))
-            .or_insert(read_at);
-    }
-
-    fn send_written(&self, account: AccountId, cid: &str, written_at: Instant) {
-        self.written.fetch_add(1, Ordering::Relaxed);
-        let read_at = lock(&self.pending).remove(&(account, cid.to_owned()));
-        if let Some(read_at) = read_at {
-            lock(&self.samples).push((read_at, written_at.saturating_duration_since(read_at)));
-        }
-    }
-}
-
-fn percentiles(mut v: Vec<Duration>) -> Value {
-    if v.is_empty() {
-        return json!({"count": 0});
-    }
-    v.sort();
-    let at = |q: f64| {
-        let i = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
-        v[i].as_micros() as u64
-    };
-    json!({
-        "count": v.len(),
-        "p50": at(0.50),
-        "p90": at(0.90),
-        "p99": at(0.99),
-        "max": v[v.len() - 1].as_micros() as u64,
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Control-API client (driver side)
-
-struct SimAccount {
-    unb: String,
-    cookie: String,
-    item: String,
-}
-
-async fn post(http: &reqwest::Client, url: String, body: Value) -> Result<Value> {
-    let resp = http.post(url).json(&body).send().await?;
-    let status = resp.status();
-    let v: Value = resp.json().await?;
-    if !status.is_success() {
-        bail!("control API {status}: {v}");
-    }
-    Ok(v)
-}
-
-fn driver_runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
-}
-
-/// Creates `n` accounts with one item each (on a throwaway thread and runtime).
-fn create_accounts(base: &str, n: usize) -> Result<Vec<SimAccount>> {
-    let base = base.to_owned();
-    std::thread::spawn(move || -> Result<Vec<SimAccount>> {
-        driver_runtime()?.block_on(async move {
-            let http = reqwest::Client::new();
-            let mut out = Vec::with_capacity(n);
-            for i in 0..n {
-                let acc = post(&http, format!("{base}/_sim/accounts"), json!({})).await?;
-                let unb = acc["unb"].as_str().ok_or_else(|| anyhow!("no unb"))?;
-                let item = post(
-                    &http,
-                    format!("{base}/_sim/accounts/{unb}/items"),
-                    json!({"title": format!("会员卡{i}"), "price_fen": 990}),
-                )
-                .await?;
-                out.push(SimAccount {
-                    unb: unb.to_owned(),
-                    cookie: acc["cookie"].as_str().unwrap_or_default().to_owned(),
-                    item: item["item_id"].as_str().unwrap_or_default().to_owned(),
-                });
-            }
-            Ok(out)
-        })
-    })
-    .join()
-    .map_err(|_| anyhow!("setup thread panicked"))?
-}
-
-#[derive(Debug, Default)]
-struct DriverReport {
-    posted: u64,
-    errors: u64,
-    elapsed: Duration,
-}
-
-/// Posts `rate` buyer messages per account per second, evenly spread, for `secs`.
-fn drive(
-    base: String,
-    targets: Vec<(String, String)>,
-    rate: f64,
-    secs: u64,
-) -> std::thread::JoinHandle<Result<DriverReport>> {
-    std::thread::spawn(move || {
-        driver_runtime()?.block_on(async move {
-            let http = reqwest::Client::builder()
-                .pool_max_idle_per_host(64)
-                .timeout(Duration::from_secs(10))
-                .build()?;
-            let n = targets.len();
-            let total = (rate * n as f64 * secs as f64).round() as u64;
-            let per_s = rate * n as f64;
-            let permits = Arc::new(tokio::sync::Semaphore::new(64));
-            let errors = Arc::new(AtomicU64::new(0));
-            let start = Instant::now();
-            let mut next: u64 = 0;
-            let mut tick = tokio::time::interval(Duration::from_millis(5));
-            let mut tasks = tokio::task::JoinSet::new();
-            while next < total {
-                tick.tick().await;
-                let due = ((start.elapsed().as_secs_f64() * per_s) as u64 + 1).min(total);
-                while next < due {
-                    let (unb, item) = &targets[(next % n as u64) as usize];
-                    let url = format!("{base}/_sim/accounts/{unb}/buyer-messages");
-                    let body = json!({"buyer_id": "2200000000001", "item_id": item,
-                        "text": format!("在吗 {next}")});
-                    let (http, errors) = (http.clone(), errors.clone());
-                    let permit = permits.clone().acquire_owned().await?;
-                    tasks.spawn(async move {
-                        if post(&http, url, body).await.is_err() {
-                            errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                        drop(permit);
-                    });
-                    next += 1;
-                }
-                while tasks.try_join_next().is_some() {}
-            }
-            while tasks.join_next().await.is_some() {}
-            Ok(DriverReport {
-                posted: total,
-                errors: errors.load(Ordering::Relaxed),
-                elapsed: start.elapsed(),
-            })
-        })
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
 // One measured run
 
-fn run_child(args: &Args, n: usize) -> Result<Value> {
+pub(crate) fn run_child(args: &Args, n: usize) -> Result<Value> {
     let need = 2 * n as u64 + 256;
     if let Some(limit) = max_open_files()
         && limit < need
