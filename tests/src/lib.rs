@@ -267,3 +267,25 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// A seller in the simulator with one item: returns `(unb, cookie, item_id)`.
+pub async fn sim_seller(
+    client: &reqwest::Client,
+    base: &str,
+    item_title: &str,
+) -> (String, String, String) {
+    let acc = sim_call(client, base, "/_sim/accounts", Some(json!({}))).await;
+    let unb = acc["unb"].as_str().unwrap().to_owned();
+    let item = sim_call(
+        client,
+        base,
+        &format!("/_sim/accounts/{unb}/items"),
+        Some(json!({"title": item_title, "price_fen": 990})),
+    )
+    .await;
+    (
+        unb,
+        acc["cookie"].as_str().unwrap().to_owned(),
+        item["item_id"].as_str().unwrap().to_owned(),
+    )
+}

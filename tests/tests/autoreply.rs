@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
-use xianyu_tests::{Backend, TestServer, eventually, sim_call};
+use xianyu_tests::{Backend, TestServer, eventually, sim_call, sim_seller};
 
 fn text(t: &str) -> Value {
     json!({"type": "text", "text": t})
@@ -46,23 +46,14 @@ async fn scenario(backend: Backend) {
     };
     let base = sim.base_url();
     let c = reqwest::Client::new();
-    let acc = sim_call(&c, &base, "/_sim/accounts", Some(json!({}))).await;
-    let unb = acc["unb"].as_str().unwrap().to_owned();
-    let item = sim_call(
-        &c,
-        &base,
-        &format!("/_sim/accounts/{unb}/items"),
-        Some(json!({"title": "会员", "price_fen": 1500})),
-    )
-    .await;
-    let item = item["item_id"].as_str().unwrap().to_owned();
+    let (unb, cookie, item) = sim_seller(&c, &base, "会员").await;
     let t = s.admin_token().await;
     let (_, a) = s
         .call(
             Method::POST,
             "/api/v1/accounts",
             Some(&t),
-            Some(json!({"cookie": acc["cookie"], "remark": "二号店"})),
+            Some(json!({"cookie": cookie, "remark": "二号店"})),
         )
         .await;
     let id = a["id"].as_i64().unwrap();

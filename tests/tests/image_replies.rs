@@ -7,7 +7,7 @@
 use image::{ImageEncoder, Rgba, RgbaImage};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use xianyu_tests::{Backend, TestServer, eventually, sim_call};
+use xianyu_tests::{Backend, TestServer, eventually, sim_call, sim_seller};
 
 /// A `w`×`h` PNG with a half-transparent colour.
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -238,23 +238,14 @@ async fn image_replies(backend: Backend) {
     };
     let base = sim.base_url();
     let c = reqwest::Client::new();
-    let acc = sim_call(&c, &base, "/_sim/accounts", Some(json!({}))).await;
-    let unb = acc["unb"].as_str().unwrap().to_owned();
-    let item = sim_call(
-        &c,
-        &base,
-        &format!("/_sim/accounts/{unb}/items"),
-        Some(json!({"title": "尺码表", "price_fen": 990})),
-    )
-    .await;
-    let item = item["item_id"].as_str().unwrap().to_owned();
+    let (unb, cookie, item) = sim_seller(&c, &base, "尺码表").await;
     let t = s.admin_token().await;
     let (st, a) = s
         .call(
             Method::POST,
             "/api/v1/accounts",
             Some(&t),
-            Some(json!({"cookie": acc["cookie"]})),
+            Some(json!({"cookie": cookie})),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{a}");
