@@ -4,7 +4,6 @@
 use crate::auth::JwtKeys;
 use crate::auto_reply::{AutoReplyHandler, RuleCache};
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
-use crate::openapi::ApiDoc;
 use crate::ratelimit::LoginLimiter;
 use crate::runner_host::RunnerHost;
 use crate::settings::Settings;
@@ -16,7 +15,6 @@ use actix_web::{App, HttpServer, web};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// A server started by [`spawn`]; stops when dropped.
@@ -102,14 +100,16 @@ fn build(
     state: AppState,
 ) -> std::io::Result<(actix_web::dev::Server, SocketAddr)> {
     let data = web::Data::new(state);
-    let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .wrap(ErrorHandlers::new().default_handler(mw::envelope_errors))
             .wrap(from_fn(mw::log_requests))
             .configure(routes::configure)
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/openapi.json")),
+            )
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(crate::ApiError::not_found(
                     "not_found",

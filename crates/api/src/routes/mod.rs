@@ -82,7 +82,8 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(keywords_xlsx::import_keywords_xlsx),
         )
         .service(web::index)
-        .service(web::docs_redirect);
+        .service(web::docs_redirect)
+        .service(web::openapi_json);
 }
 
 fn json_config() -> aw::JsonConfig {

@@ -21,3 +21,13 @@ pub async fn docs_redirect() -> HttpResponse {
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
 }
+
+/// The OpenAPI document, generated on the first request and cached: building it runs a lot of
+/// generated code, which would otherwise be paged in at every start.
+#[get("/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOC.get_or_init(crate::openapi::openapi_json).as_str())
+}
