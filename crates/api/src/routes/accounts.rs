@@ -113,33 +113,19 @@ pub async fn list_accounts(
     user: AuthUser,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be between 1 and 500",
-        ));
-    }
-    let after = match query.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(AccountId(c.parse().map_err(|_| {
-            ApiError::bad_request("invalid_cursor", "malformed cursor")
-        })?)),
-    };
+    let limit = query.limit_or(100)?;
+    let after = query.id_cursor()?.map(AccountId);
     let store = state.store.clone();
-    let mut accounts = read(&state.store, move || {
+    let accounts = read(&state.store, move || {
         Ok(store.list_accounts(user.id, after, limit + 1)?)
     })
     .await?;
-    let more = accounts.len() as i64 > limit;
-    accounts.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| accounts.last().map(|a| a.id.0.to_string()))
-        .flatten();
-    Ok(HttpResponse::Ok().json(Page {
-        items: accounts.iter().map(AccountView::from).collect(),
-        next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        accounts,
+        limit,
+        |a| a.id.0.to_string(),
+        |a| AccountView::from(a),
+    )))
 }
 
 /// One of the caller's accounts.

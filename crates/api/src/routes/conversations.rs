@@ -16,22 +16,6 @@ fn conv_err(e: StoreError) -> ApiError {
     ApiError::from_store(e, "conversation_not_found")
 }
 
-fn page_limit(q: &PageQuery) -> Result<i64, ApiError> {
-    let limit = q.limit.unwrap_or(50);
-    if (1..=500).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(ApiError::bad_request(
-            "invalid_query",
-            "limit must be between 1 and 500",
-        ))
-    }
-}
-
-fn bad_cursor() -> ApiError {
-    ApiError::bad_request("invalid_cursor", "malformed cursor")
-}
-
 /// List an account's conversations, most recent first.
 #[utoipa::path(
     tag = "conversations",
@@ -47,33 +31,30 @@ pub async fn list_conversations(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let account = AccountId(id.into_inner());
-    let limit = page_limit(&query)?;
+    let limit = query.limit_or(50)?;
     let before = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => {
-            let (at, id) = c.split_once('_').ok_or_else(bad_cursor)?;
+            let (at, id) = c.split_once('_').ok_or_else(super::dto::bad_cursor)?;
             Some((
-                at.parse().map_err(|_| bad_cursor())?,
-                id.parse().map_err(|_| bad_cursor())?,
+                at.parse().map_err(|_| super::dto::bad_cursor())?,
+                id.parse().map_err(|_| super::dto::bad_cursor())?,
             ))
         }
     };
     let store = state.store.clone();
-    let mut rows = blocking(move || {
+    let rows = blocking(move || {
         store
             .list_conversations(user.id, account, before, limit + 1)
             .map_err(|e| ApiError::from_store(e, "account_not_found"))
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|c| format!("{}_{}", c.last_at, c.id)))
-        .flatten();
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.iter().map(ConversationView::from).collect(),
-        next_cursor,
-    }))
+    let cursor = |c: &xianyu_persistence::Conversation| format!("{}_{}", c.last_at, c.id);
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(rows, limit, cursor, |c| {
+            ConversationView::from(c)
+        })),
+    )
 }
 
 /// Messages of a conversation, newest first.
@@ -91,27 +72,21 @@ pub async fn list_messages(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let limit = page_limit(&query)?;
-    let before = match query.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| bad_cursor())?),
-    };
+    let limit = query.limit_or(50)?;
+    let before = query.id_cursor()?;
     let store = state.store.clone();
-    let mut rows = blocking(move || {
+    let rows = blocking(move || {
         store
             .conversation_messages(user.id, id, before, limit + 1)
             .map_err(conv_err)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = more
-        .then(|| rows.last().map(|m| m.id.to_string()))
-        .flatten();
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.iter().map(MessageView::from).collect(),
-        next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |m| m.id.to_string(),
+        |m| MessageView::from(m),
+    )))
 }
 
 /// Send a text or an image to the buyer through the account's live connection, and report
