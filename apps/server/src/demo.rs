@@ -100,9 +100,54 @@ fn add_demo_account(store: &Store, unb: &str, cookie: &str) -> Result<(), Bootst
                 auto_confirm: true,
                 pause_minutes: 10,
             };
-            store.create_account(admin, &new).map_err(err)?;
+            let account = store.create_account(admin, &new).map_err(err)?;
+            add_demo_rules(store, admin, account.id)
+                .map_err(|e| BootstrapError(format!("demo rules: {e}")))?;
         }
     }
+    Ok(())
+}
+
+/// A few reply rules, so the demo shows automatic replies at once.
+fn add_demo_rules(
+    store: &Store,
+    admin: xianyu_domain::UserId,
+    account: xianyu_domain::AccountId,
+) -> Result<(), String> {
+    use xianyu_domain::replies::{DefaultReply, KeywordRule, MatchMode, ReplyBody};
+    let text = |t: &str| ReplyBody::text(t).map_err(|e| e.to_string());
+    let keyword = |id, words: &[&str], reply: ReplyBody| KeywordRule {
+        id,
+        keywords: words.iter().map(|w| (*w).to_owned()).collect(),
+        mode: MatchMode::Contains,
+        item_id: None,
+        reply,
+        priority: 0,
+    };
+    let rules = vec![
+        keyword(
+            0,
+            &["便宜", "价格", "多少钱"],
+            text("{buyer_name}您好，{item_id} 已是最低价，拍下即自动发货～")?,
+        ),
+        keyword(
+            0,
+            &["包邮", "发货"],
+            text("虚拟商品，付款后自动发货，无需运费。")?,
+        ),
+    ];
+    store
+        .create_rules(admin, account, &rules)
+        .map_err(|e| e.to_string())?;
+    let default = DefaultReply {
+        id: 0,
+        item_id: None,
+        reply: text("您好，我是自动回复助手，有问题请留言～")?,
+        once_per_conversation: true,
+    };
+    store
+        .create_rules(admin, account, &[default])
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
