@@ -5,8 +5,10 @@
 //! to reuse the same validation and decisions the server makes.
 
 pub mod account;
+pub mod delivery;
 pub mod error;
 pub mod ids;
+pub mod orders;
 pub mod ports;
 pub mod replies;
 pub mod user;

@@ -211,7 +211,10 @@ impl Order {
         self.history
             .iter()
             .rev()
-            .find(|t| t.to == OrderState::Refunding && t.from != OrderState::Refunding)
+            .find(|t| {
+                t.to == OrderState::Refunding
+                    && !matches!(t.from, OrderState::Refunding | OrderState::RefundClosed)
+            })
             .map(|t| t.from)
     }
 }
