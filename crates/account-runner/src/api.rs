@@ -239,7 +239,7 @@ impl AccountSender {
             .unwrap_or_else(|p| p.into_inner())
             .to_header();
         let image = crate::upload::upload_image(
-            &self.uploader.http,
+            self.uploader.http()?,
             &self.uploader.url,
             &cookie,
             file_name,

@@ -7,12 +7,15 @@ use goofish_protocol::cookies::CookieJar;
 use goofish_protocol::mtop::{self, MtopOutcome, MtopRequest};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde_json::Value;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// A cheap-to-clone mtop client bound to one gateway base URL.
+/// A cheap-to-clone mtop client bound to one gateway base URL. The HTTP client (TLS roots and
+/// all) is built on the first call, so a server without accounts does not carry it.
 #[derive(Debug, Clone)]
 pub struct MtopClient {
-    http: reqwest::Client,
+    http: Arc<OnceLock<std::result::Result<reqwest::Client, String>>>,
+    timeout: Duration,
     base: String,
 }
 
@@ -57,16 +60,25 @@ fn static_headers() -> HeaderMap {
 impl MtopClient {
     /// A client for `base` (e.g. `https://h5api.m.goofish.com`) with the given call timeout.
     pub fn new(base: &str, timeout: Duration) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(c::BROWSER_UA)
-            .default_headers(static_headers())
-            .build()
-            .map_err(|e| RunnerError::Network(format!("http client: {e}")))?;
         Ok(Self {
-            http,
+            http: Arc::default(),
+            timeout,
             base: base.trim_end_matches('/').to_owned(),
         })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .user_agent(c::BROWSER_UA)
+                    .default_headers(static_headers())
+                    .build()
+                    .map_err(|e| format!("http client: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| RunnerError::Network(e.clone()))
     }
 
     /// One HTTP round trip; merges every Set-Cookie into `jar`. Returns the classified outcome.
@@ -74,7 +86,7 @@ impl MtopClient {
         let t = now_ms().to_string();
         let url = format!("{}{}", self.base, req.path());
         let resp = self
-            .http
+            .http()?
             .post(url)
             .query(&req.query(jar.m_h5_token(), &t))
             .header(header::COOKIE, jar.to_header())

@@ -35,21 +35,32 @@ pub struct CdnImage {
 /// The HTTP client and URL used for uploads; shared by every account's sender.
 #[derive(Debug, Clone)]
 pub(crate) struct Uploader {
-    pub http: reqwest::Client,
+    http: std::sync::OnceLock<std::result::Result<reqwest::Client, String>>,
+    timeout: Duration,
     pub url: String,
 }
 
 impl Uploader {
-    /// A client for `url` with the given call timeout.
+    /// An uploader for `url` with the given call timeout; the HTTP client is built on first use.
     pub fn new(url: &str, timeout: Duration) -> Result<Self> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| RunnerError::Network(format!("upload client: {e}")))?;
         Ok(Self {
-            http,
+            http: std::sync::OnceLock::new(),
+            timeout,
             url: url.to_owned(),
         })
+    }
+
+    /// The HTTP client, built on first use.
+    pub fn http(&self) -> Result<&reqwest::Client> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| format!("upload client: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| RunnerError::Network(e.clone()))
     }
 }
 
