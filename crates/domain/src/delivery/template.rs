@@ -4,6 +4,7 @@
 //! `{{` and `}}` are literal braces, an unknown name or a stray brace is rejected when the card
 //! is saved (with the reply templates' [`TemplateError`] codes).
 
+use crate::replies::template::{Segment, parse_segments};
 use crate::replies::{TemplateError, format_price_fen};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -76,64 +77,21 @@ impl DeliveryVar {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Literal(String),
-    Var(DeliveryVar),
-}
-
 /// A parsed delivery template. Serializes as its source text; deserializing validates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DeliveryTemplate {
     source: String,
     #[serde(skip)]
-    segments: Vec<Segment>,
+    segments: Vec<Segment<DeliveryVar>>,
 }
 
 impl DeliveryTemplate {
     /// Parses a template, rejecting unknown placeholders and unbalanced braces.
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
-        let chars: Vec<char> = source.chars().collect();
-        let mut segments = Vec::new();
-        let mut literal = String::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            match c {
-                '{' | '}' if chars.get(i + 1) == Some(&c) => {
-                    literal.push(c);
-                    i += 2;
-                }
-                '{' => {
-                    let close = chars[i + 1..]
-                        .iter()
-                        .position(|&n| n == '}' || n == '{')
-                        .map(|off| i + 1 + off)
-                        .filter(|&j| chars[j] == '}')
-                        .ok_or(TemplateError::UnbalancedBrace { position: i })?;
-                    let name: String = chars[i + 1..close].iter().collect();
-                    let var = DeliveryVar::from_name(&name)
-                        .ok_or(TemplateError::UnknownPlaceholder { name })?;
-                    if !literal.is_empty() {
-                        segments.push(Segment::Literal(std::mem::take(&mut literal)));
-                    }
-                    segments.push(Segment::Var(var));
-                    i = close + 1;
-                }
-                '}' => return Err(TemplateError::UnbalancedBrace { position: i }),
-                _ => {
-                    literal.push(c);
-                    i += 1;
-                }
-            }
-        }
-        if !literal.is_empty() {
-            segments.push(Segment::Literal(literal));
-        }
         Ok(Self {
             source: source.to_owned(),
-            segments,
+            segments: parse_segments(source, DeliveryVar::from_name)?,
         })
     }
 

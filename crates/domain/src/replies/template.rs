@@ -141,9 +141,57 @@ pub fn format_price_fen(fen: i64) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment<V> {
+    /// Text copied as is.
     Literal(String),
-    Var(Placeholder),
+    /// A placeholder.
+    Var(V),
+}
+
+/// Splits template text into literals and placeholders, looked up by name with `lookup`:
+/// `{{`/`}}` are literal braces; an unknown name or an unbalanced brace is an error. Shared
+/// by reply and delivery templates, which differ only in their placeholder sets.
+pub(crate) fn parse_segments<V>(
+    source: &str,
+    lookup: impl Fn(&str) -> Option<V>,
+) -> Result<Vec<Segment<V>>, TemplateError> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut segments = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '{' | '}' if chars.get(i + 1) == Some(&c) => {
+                literal.push(c);
+                i += 2;
+            }
+            '{' => {
+                let close = chars[i + 1..]
+                    .iter()
+                    .position(|&n| n == '}' || n == '{')
+                    .map(|off| i + 1 + off)
+                    .filter(|&j| chars[j] == '}')
+                    .ok_or(TemplateError::UnbalancedBrace { position: i })?;
+                let name: String = chars[i + 1..close].iter().collect();
+                let var = lookup(&name).ok_or(TemplateError::UnknownPlaceholder { name })?;
+                if !literal.is_empty() {
+                    segments.push(Segment::Literal(std::mem::take(&mut literal)));
+                }
+                segments.push(Segment::Var(var));
+                i = close + 1;
+            }
+            '}' => return Err(TemplateError::UnbalancedBrace { position: i }),
+            _ => {
+                literal.push(c);
+                i += 1;
+            }
+        }
+    }
+    if !literal.is_empty() {
+        segments.push(Segment::Literal(literal));
+    }
+    Ok(segments)
 }
 
 /// A parsed reply template. Serializes as its source text; deserializing validates it.
@@ -152,53 +200,15 @@ enum Segment {
 pub struct Template {
     source: String,
     #[serde(skip)]
-    segments: Vec<Segment>,
+    segments: Vec<Segment<Placeholder>>,
 }
 
 impl Template {
     /// Parses a template, rejecting unknown placeholders and unbalanced braces.
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
-        let chars: Vec<char> = source.chars().collect();
-        let mut segments = Vec::new();
-        let mut literal = String::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let doubled = chars.get(i + 1) == Some(&c);
-            match c {
-                '{' | '}' if doubled => {
-                    literal.push(c);
-                    i += 2;
-                }
-                '{' => {
-                    let close = chars[i + 1..]
-                        .iter()
-                        .position(|&n| n == '}' || n == '{')
-                        .map(|off| i + 1 + off)
-                        .filter(|&j| chars[j] == '}')
-                        .ok_or(TemplateError::UnbalancedBrace { position: i })?;
-                    let name: String = chars[i + 1..close].iter().collect();
-                    let var = Placeholder::from_name(&name)
-                        .ok_or(TemplateError::UnknownPlaceholder { name })?;
-                    if !literal.is_empty() {
-                        segments.push(Segment::Literal(std::mem::take(&mut literal)));
-                    }
-                    segments.push(Segment::Var(var));
-                    i = close + 1;
-                }
-                '}' => return Err(TemplateError::UnbalancedBrace { position: i }),
-                _ => {
-                    literal.push(c);
-                    i += 1;
-                }
-            }
-        }
-        if !literal.is_empty() {
-            segments.push(Segment::Literal(literal));
-        }
         Ok(Self {
             source: source.to_owned(),
-            segments,
+            segments: parse_segments(source, Placeholder::from_name)?,
         })
     }
 
