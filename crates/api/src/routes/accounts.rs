@@ -124,7 +124,7 @@ pub async fn list_accounts(
         accounts,
         limit,
         |a| a.id.0.to_string(),
-        |a| AccountView::from(a),
+        |a| AccountView::live(a, state.runner.status(a.id).map(|s| s.status)),
     )))
 }
 
@@ -144,7 +144,10 @@ pub async fn get_account(
     let id = AccountId(id.into_inner());
     let store = state.store.clone();
     let account = blocking(move || store.get_account(user.id, id).map_err(store_err)).await?;
-    Ok(HttpResponse::Ok().json(AccountView::from(&account)))
+    Ok(HttpResponse::Ok().json(AccountView::live(
+        &account,
+        state.runner.status(account.id).map(|s| s.status),
+    )))
 }
 
 /// Change an account's settings.

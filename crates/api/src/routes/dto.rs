@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use xianyu_domain::{Account, Role, User};
+use xianyu_domain::{Account, AccountStatus, Role, User};
 
 /// A role as the API spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -252,6 +252,19 @@ impl From<&Account> for AccountView {
             created_at: utc(a.created_at),
             updated_at: utc(a.updated_at),
         }
+    }
+}
+
+impl AccountView {
+    /// The view with the supervisor's live state, when the account is running: the stored
+    /// status is written asynchronously and may lag the connection by a moment. A disabled
+    /// account shows its stored state while its task winds down.
+    pub fn live(a: &Account, live: Option<AccountStatus>) -> Self {
+        let mut view = Self::from(a);
+        if let Some(status) = live.filter(|_| a.enabled) {
+            view.status = status.as_str().to_owned();
+        }
+        view
     }
 }
 
