@@ -173,3 +173,139 @@ diesel::joinable!(uploads -> users (user_id));
 diesel::joinable!(upload_cdn -> uploads (upload_id));
 diesel::joinable!(upload_cdn -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(uploads, upload_cdn);
+
+diesel::table! {
+    items (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        item_id -> Text,
+        title -> Text,
+        price_fen -> Nullable<BigInt>,
+        description -> Text,
+        status -> Text,
+        pic_url -> Nullable<Text>,
+        multi_spec -> Bool,
+        multi_quantity_delivery -> Bool,
+        source -> Text,
+        detail -> Nullable<Text>,
+        synced_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    cards (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        body_enc -> Binary,
+        message_template -> Nullable<Text>,
+        delay_secs -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    delivery_rules (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        match_kind -> Text,
+        match_value -> Text,
+        spec_name -> Nullable<Text>,
+        spec_value -> Nullable<Text>,
+        card_id -> BigInt,
+        units_per_order -> Integer,
+        enabled -> Bool,
+        remark -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        order_id -> Text,
+        cid -> Nullable<Text>,
+        item_id -> Nullable<Text>,
+        buyer_id -> Nullable<Text>,
+        buyer_name -> Nullable<Text>,
+        state -> Text,
+        bargain -> Bool,
+        spec_name -> Nullable<Text>,
+        spec_value -> Nullable<Text>,
+        quantity -> Integer,
+        amount_fen -> Nullable<BigInt>,
+        detail_fetched -> Bool,
+        history -> Text,
+        delivery_outcome -> Nullable<Text>,
+        delivery_message -> Nullable<Text>,
+        confirm_state -> Text,
+        paid_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_row_id -> BigInt,
+        kind -> Text,
+        code -> Text,
+        message -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        order_row_id -> BigInt,
+        order_id -> Text,
+        unit -> Integer,
+        rule_id -> Nullable<BigInt>,
+        card_id -> Nullable<BigInt>,
+        state -> Text,
+        content -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        sends -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    card_stock (id) {
+        id -> BigInt,
+        card_id -> BigInt,
+        line -> Text,
+        delivery_id -> Nullable<BigInt>,
+        consumed -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(items -> accounts (account_id));
+diesel::joinable!(cards -> users (user_id));
+diesel::joinable!(delivery_rules -> cards (card_id));
+diesel::joinable!(orders -> accounts (account_id));
+diesel::joinable!(order_events -> orders (order_row_id));
+diesel::joinable!(deliveries -> orders (order_row_id));
+diesel::joinable!(card_stock -> cards (card_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    items,
+    cards,
+    delivery_rules,
+    orders,
+    order_events,
+    deliveries,
+    card_stock
+);

@@ -19,6 +19,7 @@
 mod card;
 mod error;
 mod json_path;
+mod ports;
 mod render;
 mod rules;
 mod template;
@@ -29,6 +30,10 @@ pub use card::{
 };
 pub use error::DeliveryError;
 pub use json_path::{extract_content, pick_json};
+pub use ports::{
+    DeliveryInput, DeliveryOutcome, DeliveryState, DeliveryUnit, DeliveryUpdate, ItemFacts,
+    ItemSnapshot, Observed, OrderBook, OrderDetail, OrderObservation, Reservation, StoredOrder,
+};
 pub use render::{render_http_body, render_message};
 pub use rules::{
     DeliveryRule, DeliveryRuleId, ItemMatch, MAX_ITEM_MATCH_CHARS, MAX_UNITS_PER_ORDER, NoDelivery,
