@@ -1,6 +1,12 @@
 //! mtop HTTP API: request building, signing (§2.1–§2.2, §2.4) and response classification (§2.3).
 
+mod answers;
 mod outcome;
+
+pub use answers::{
+    ItemCard, ItemDetailInfo, ItemPage, OrderDetailInfo, parse_item_detail, parse_item_list,
+    parse_order_detail, yuan_to_fen,
+};
 
 pub use outcome::{CAPTCHA_MARKERS, MtopOutcome, classify_response, ret_codes, split_ret};
 
