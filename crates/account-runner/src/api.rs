@@ -100,6 +100,54 @@ pub enum RunnerEvent {
         /// Paused until (ms).
         until: i64,
     },
+    /// An order changed (state or bargain flag).
+    OrderUpdated {
+        /// The account.
+        account: AccountId,
+        /// The Xianyu order id.
+        order_id: String,
+        /// The order's state (`placed`, `paid`, `shipped`, …).
+        state: String,
+        /// Whether the buyer bargained.
+        bargain: bool,
+    },
+    /// An order's automatic delivery (or shipment confirmation) ended.
+    Delivery {
+        /// The account.
+        account: AccountId,
+        /// The Xianyu order id.
+        order_id: String,
+        /// The outcome code (`delivered`, `no_rule`, `ambiguous`, `out_of_stock`, …).
+        outcome: String,
+        /// Details for the seller.
+        message: String,
+    },
+    /// A stock card fell to its low-stock threshold after a delivery.
+    LowStock {
+        /// The account whose delivery used the card.
+        account: AccountId,
+        /// The card.
+        card_id: i64,
+        /// The card's name.
+        card_name: String,
+        /// Lines left.
+        remaining: u64,
+    },
+}
+
+impl RunnerEvent {
+    /// The account the event belongs to.
+    pub fn account(&self) -> AccountId {
+        match self {
+            Self::StatusChanged { account, .. }
+            | Self::MessageReceived { account, .. }
+            | Self::MessageSent { account, .. }
+            | Self::ChatPaused { account, .. }
+            | Self::OrderUpdated { account, .. }
+            | Self::Delivery { account, .. }
+            | Self::LowStock { account, .. } => *account,
+        }
+    }
 }
 
 /// A command for the account's live session.
@@ -136,6 +184,10 @@ pub struct AccountSender {
     pub(crate) jar: Arc<std::sync::Mutex<goofish_protocol::cookies::CookieJar>>,
     /// The upload client and URL (the configured `Endpoints::upload_url`).
     pub(crate) uploader: Arc<crate::upload::Uploader>,
+    /// The mtop client, for calls with the account's cookies.
+    pub(crate) mtop: crate::MtopClient,
+    /// Where cookies refreshed by those calls go.
+    pub(crate) cookies: Arc<dyn xianyu_domain::CookieSink>,
 }
 
 impl std::fmt::Debug for AccountSender {
@@ -150,6 +202,16 @@ impl AccountSender {
     /// The account this sender belongs to.
     pub fn account(&self) -> AccountId {
         self.account
+    }
+
+    /// The account's Xianyu user id (`unb` of its cookie).
+    pub fn unb(&self) -> String {
+        self.jar
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .unb()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Whether the account is registered on the IM socket right now.
@@ -258,6 +320,27 @@ impl AccountSender {
         }
     }
 
+    /// A signed mtop call with the account's live cookies (spec §2); refreshed cookies are
+    /// kept and persisted. Works whether or not the IM socket is connected. Returns `data` of
+    /// the successful answer.
+    pub async fn mtop(
+        &self,
+        req: &goofish_protocol::mtop::MtopRequest,
+    ) -> Result<serde_json::Value> {
+        let reply = crate::mtop_client::call_shared(
+            &self.mtop,
+            &self.cookies,
+            self.account,
+            &self.jar,
+            req,
+        )
+        .await;
+        if let Err(e) = &reply {
+            log::warn!(target: "xianyu_runner::mtop", "account {}: {} failed: {}", self.account, req.api, e.code());
+        }
+        Ok(reply?.data)
+    }
+
     /// Creates (or gets) the conversation between buyer `buyer` and this account about
     /// `item_id`; returns its cid.
     pub async fn create_conversation(&self, buyer: &str, item_id: &str) -> Result<String> {
@@ -332,5 +415,36 @@ pub struct NoopHandler;
 impl EventHandler for NoopHandler {
     fn on_event(&self, _ctx: EventContext, _event: Event) -> HandlerFuture {
         Box::pin(async {})
+    }
+}
+
+/// Several handlers in order: each event goes to every handler, one after the other.
+pub struct HandlerChain(pub Vec<Arc<dyn EventHandler>>);
+
+impl EventHandler for HandlerChain {
+    fn on_event(&self, ctx: EventContext, event: Event) -> HandlerFuture {
+        let futures: Vec<HandlerFuture> = self
+            .0
+            .iter()
+            .map(|h| h.on_event(ctx.clone(), event.clone()))
+            .collect();
+        Box::pin(async move {
+            for f in futures {
+                f.await;
+            }
+        })
+    }
+
+    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
+        let futures: Vec<HandlerFuture> = self
+            .0
+            .iter()
+            .map(|h| h.on_chat_settled(ctx.clone(), message.clone()))
+            .collect();
+        Box::pin(async move {
+            for f in futures {
+                f.await;
+            }
+        })
     }
 }

@@ -73,6 +73,12 @@ pub enum RunnerError {
     /// The image upload failed otherwise (non-200 status, unreadable answer, no URL).
     #[error("image upload failed: {0}")]
     UploadFailed(String),
+    /// The order is being delivered right now; try again when that ends.
+    #[error("{0}")]
+    Busy(String),
+    /// The order is not known for this account.
+    #[error("order {0} is not known")]
+    UnknownOrder(String),
 }
 
 impl RunnerError {
@@ -97,6 +103,8 @@ impl RunnerError {
             Self::Shutdown => "shutting_down",
             Self::UploadLoginPage => "upload_login_page",
             Self::UploadFailed(_) => "upload_failed",
+            Self::Busy(_) => "delivery_in_progress",
+            Self::UnknownOrder(_) => "order_not_found",
         }
     }
 

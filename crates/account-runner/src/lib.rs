@@ -16,9 +16,11 @@
 mod api;
 mod config;
 mod connection;
+mod delivery;
 mod dispatch;
 mod echo;
 mod error;
+mod items;
 mod mtop_client;
 mod probe;
 mod supervisor;
@@ -26,11 +28,13 @@ mod task;
 mod upload;
 
 pub use api::{
-    AccountSender, EventContext, EventHandler, HandlerFuture, NoopHandler, Origin, RunnerEvent,
-    SendVerdict,
+    AccountSender, EventContext, EventHandler, HandlerChain, HandlerFuture, NoopHandler, Origin,
+    RunnerEvent, SendVerdict,
 };
 pub use config::{Endpoints, RunnerConfig};
+pub use delivery::{DeliveryConfig, DeliveryReport, ImageFuture, ImageSource, OrderWorkflow};
 pub use error::{Result, RunnerError};
+pub use items::ItemDetail;
 pub use mtop_client::{MtopClient, MtopReply};
 pub use probe::{WireObserver, set_wire_observer};
 pub use supervisor::{AccountChange, Ports, Supervisor};

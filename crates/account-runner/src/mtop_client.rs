@@ -161,15 +161,42 @@ impl MtopClient {
         device_id: &str,
     ) -> Result<(String, bool)> {
         let reply = self.call(jar, &mtop::login_token(device_id)).await?;
-        let token = reply
-            .data
-            .get("accessToken")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| RunnerError::Mtop {
-                code: "NO_ACCESS_TOKEN".into(),
-                message: "login.token succeeded without data.accessToken".into(),
-            })?;
-        Ok((token.to_owned(), reply.cookies_changed))
+        let token = access_token(&reply.data)?;
+        Ok((token, reply.cookies_changed))
     }
+}
+
+/// The IM access token of a successful `login.token` answer.
+pub(crate) fn access_token(data: &Value) -> Result<String> {
+    data.get("accessToken")
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| RunnerError::Mtop {
+            code: "NO_ACCESS_TOKEN".into(),
+            message: "login.token succeeded without data.accessToken".into(),
+        })
+}
+
+/// A signed call with an account's shared cookie jar: works on a copy, writes changed cookies
+/// back and persists them (encrypted, through the port) even when the call fails.
+pub(crate) async fn call_shared(
+    mtop: &MtopClient,
+    sink: &Arc<dyn xianyu_domain::CookieSink>,
+    account: xianyu_domain::AccountId,
+    jar: &std::sync::Mutex<CookieJar>,
+    req: &MtopRequest,
+) -> Result<MtopReply> {
+    let mut work = jar.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let before = work.to_header();
+    let result = mtop.call(&mut work, req).await;
+    let after = work.to_header();
+    if after != before {
+        *jar.lock().unwrap_or_else(|p| p.into_inner()) = work;
+        let sink = sink.clone();
+        if let Err(e) = crate::blocking(move || sink.save_cookie(account, &after)).await {
+            log::warn!(target: "xianyu_runner::mtop", "account {account}: saving refreshed cookies failed: {}", e.code());
+        }
+    }
+    result
 }

@@ -207,6 +207,8 @@ impl Supervisor {
             send_timeout: deps.cfg.send_timeout,
             jar: jar.clone(),
             uploader: self.inner.uploader.clone(),
+            mtop: deps.mtop.clone(),
+            cookies: deps.ports.cookies.clone(),
         };
         let last_frame_at = Arc::new(AtomicI64::new(0));
         let publisher = StatusPublisher {

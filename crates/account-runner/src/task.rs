@@ -318,20 +318,10 @@ async fn fetch_token(
     jar: &Mutex<CookieJar>,
     did: &str,
 ) -> Result<String> {
-    let mut work = jar.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    let before = work.to_header();
-    let result = deps.mtop.login_token(&mut work, did).await;
-    let after = work.to_header();
-    if after != before {
-        *jar.lock().unwrap_or_else(|p| p.into_inner()) = work;
-        let sink = deps.ports.cookies.clone();
-        if let Err(e) = blocking(move || sink.save_cookie(id, &after)).await {
-            log::warn!(target: TARGET, "account {id}: saving refreshed cookies failed: {}", e.code());
-        } else {
-            log::debug!(target: TARGET, "account {id}: refreshed cookies saved");
-        }
-    }
-    result.map(|(token, _)| token)
+    let req = goofish_protocol::mtop::login_token(did);
+    let reply =
+        crate::mtop_client::call_shared(&deps.mtop, &deps.ports.cookies, id, jar, &req).await?;
+    crate::mtop_client::access_token(&reply.data)
 }
 
 /// While connected: refresh the token every interval; a different token ends the session
