@@ -7,7 +7,9 @@
 //! exponential backoff and jitter. Failures become account states (`connecting`, `online`,
 //! `backoff`, `captcha_required`, `session_expired`, `cookie_invalid`, `disabled`). Events are
 //! deduplicated, own echoes recognised, manual takeovers pause the chat, and everything is
-//! handed to one [`EventHandler`] (plus a debounced per-chat hook).
+//! handed to one [`EventHandler`] (plus a debounced per-chat hook); [`HandlerChain`] runs
+//! several. The [`OrderWorkflow`] is the handler for orders: it records order signals and
+//! delivers paid orders exactly once (see the `delivery` module).
 //!
 //! Among the workspace's crates it depends only on `xianyu-domain` and `goofish-protocol`;
 //! storage is reached through the domain's port traits ([`xianyu_domain::ports`]), never
