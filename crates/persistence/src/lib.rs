@@ -7,10 +7,12 @@
 //! every query on user-owned rows is scoped by the acting user.
 
 mod accounts;
+mod catalog;
 mod connection;
 mod conversations;
 mod crypto;
 mod error;
+mod orders;
 mod replies;
 mod runner_ports;
 mod schema;
@@ -21,10 +23,19 @@ mod uploads;
 mod users;
 
 pub use accounts::NewAccount;
+pub use catalog::{
+    CardRecord, ItemDetailUpdate, ItemFilter, ItemPatch, ItemRecord, MAX_ITEM_DESCRIPTION_CHARS,
+    MAX_RULE_REMARK_CHARS, MAX_STOCK_LINES_PER_CALL, RuleRecord, StockCounts, StockLine,
+    card_kind_name,
+};
 pub use connection::{Backend, PoolOptions, redact_url};
 pub use conversations::{Conversation, StoredMessage};
 pub use crypto::{KEY_LEN, SecretBox};
 pub use error::StoreError;
+pub use orders::{
+    DaySummary, DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
+    shanghai_day, shanghai_day_start_ms,
+};
 pub use replies::{ReplyConfig, StoredRule};
 pub use sessions::SessionRecord;
 pub use settings::REGISTRATION_OPEN;

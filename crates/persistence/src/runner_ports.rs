@@ -49,6 +49,17 @@ impl Store {
         })
     }
 
+    /// The user owning an account. Unscoped on purpose: for background jobs (the daily item
+    /// sync) that act on behalf of the account's owner.
+    pub fn account_owner(&self, id: AccountId) -> Result<UserId, StoreError> {
+        let mut conn = self.conn()?;
+        let user: i64 = accounts::table
+            .filter(accounts::id.eq(id.0))
+            .select(accounts::user_id)
+            .first(&mut *conn)?;
+        Ok(UserId(user))
+    }
+
     /// The live connection details of an account of `user`.
     pub fn account_runtime_status(
         &self,
