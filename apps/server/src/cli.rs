@@ -125,6 +125,9 @@ pub struct CommonArgs {
     /// Quiet time after a buyer's last message before the automatic reply, ms [default: 3000].
     #[arg(long, env = "XIANYU_REPLY_DEBOUNCE_MS", global = true)]
     pub reply_debounce_ms: Option<u64>,
+    /// Hours between automatic item-list syncs of running accounts; 0 = off [default: 24].
+    #[arg(long, env = "XIANYU_ITEM_SYNC_HOURS", global = true)]
+    pub item_sync_hours: Option<u32>,
     /// Goofish mtop gateway [default: https://h5api.m.goofish.com].
     #[arg(long, env = "XIANYU_GOOFISH_H5API_BASE", global = true)]
     pub goofish_h5api_base: Option<String>,
@@ -169,6 +172,9 @@ impl CommonArgs {
         }
         if let Some(v) = self.reply_debounce_ms {
             s.reply_debounce_ms = v;
+        }
+        if let Some(v) = self.item_sync_hours {
+            s.item_sync_hours = v;
         }
         if self.workers.is_some() {
             s.workers = self.workers;

@@ -146,38 +146,16 @@ async fn reply(
         once_used: &once_used,
         last_auto_reply_to_buyer: last.and_then(local),
     });
-    let (content, shown) = match &decision.reply {
-        Some(ReplyOut::Text(t)) => (SendContent::Text(t.clone()), t.clone()),
-        Some(ReplyOut::Image { image_ref })
-            if image_ref.starts_with("http") || image_ref.starts_with("//") =>
-        {
-            (
-                SendContent::Image {
-                    url: image_ref.clone(),
-                    width: 800,
-                    height: 600,
-                },
-                image_ref.clone(),
-            )
+    let content = match &decision.reply {
+        Some(ReplyOut::Text(t)) => SendContent::Text(t.clone()),
+        Some(ReplyOut::Image { image_ref }) => {
+            image_content(&store, &ctx.sender, uploads.as_deref(), account, image_ref).await?
         }
-        Some(ReplyOut::Image { image_ref }) => match &uploads {
-            Some(dir) if crate::images::is_upload_id(image_ref) => {
-                let content = upload_content(&store, &ctx.sender, dir, account, image_ref)
-                    .await
-                    .map_err(|e| format!("account {account}: image reply not sent: {e}"))?;
-                let shown = match &content {
-                    SendContent::Image { url, .. } => url.clone(),
-                    SendContent::Text(t) => t.clone(),
-                };
-                (content, shown)
-            }
-            _ => {
-                return Err(format!(
-                    "account {account}: image {image_ref:?} is neither a Goofish CDN URL nor an upload id"
-                ));
-            }
-        },
         None => return Ok(()),
+    };
+    let shown = match &content {
+        SendContent::Image { url, .. } => url.clone(),
+        SendContent::Text(t) => t.clone(),
     };
     let verdict = ctx
         .sender
@@ -212,6 +190,34 @@ async fn reply(
     .map_err(|e| e.to_string())?;
     log::info!(target: TARGET, "account {account}: auto reply ({verdict_name}) in chat {}", m.cid);
     Ok(())
+}
+
+/// The image message for `image_ref`: a CDN URL as it is, or an upload id (when uploads are
+/// configured) through [`upload_content`].
+pub(crate) async fn image_content(
+    store: &Store,
+    sender: &AccountSender,
+    uploads: Option<&Path>,
+    account: AccountId,
+    image_ref: &str,
+) -> Result<SendContent, String> {
+    if image_ref.starts_with("http") || image_ref.starts_with("//") {
+        return Ok(SendContent::Image {
+            url: image_ref.to_owned(),
+            width: 800,
+            height: 600,
+        });
+    }
+    match uploads {
+        Some(dir) if crate::images::is_upload_id(image_ref) => {
+            upload_content(store, sender, dir, account, image_ref)
+                .await
+                .map_err(|e| format!("account {account}: image not sent: {e}"))
+        }
+        _ => Err(format!(
+            "account {account}: image {image_ref:?} is neither a Goofish CDN URL nor an upload id"
+        )),
+    }
 }
 
 /// The image message for upload `upload_id` sent through `account`: the upload must belong to

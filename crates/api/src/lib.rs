@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod auto_reply;
 pub mod bootstrap;
+pub mod delivery;
 pub mod error;
 pub mod images;
 mod middleware;

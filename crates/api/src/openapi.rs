@@ -2,8 +2,8 @@
 
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::routes::{
-    accounts, auth, conversations, dto, events, health, keywords_xlsx, replies, settings, uploads,
-    users,
+    accounts, auth, cards, conversations, deliveries, delivery_rules, dto, events, health, items,
+    keywords_xlsx, orders, replies, settings, uploads, users,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -69,6 +69,31 @@ use utoipa::{Modify, OpenApi};
         keywords_xlsx::export_keywords_xlsx,
         keywords_xlsx::keywords_template_xlsx,
         keywords_xlsx::import_keywords_xlsx,
+        items::list_items,
+        items::sync_items,
+        items::get_item,
+        items::update_item,
+        items::delete_item,
+        items::fetch_item_detail,
+        cards::list_cards,
+        cards::create_card,
+        cards::get_card,
+        cards::update_card,
+        cards::delete_card,
+        cards::append_stock,
+        cards::get_stock,
+        cards::delete_stock_line,
+        delivery_rules::list_delivery_rules,
+        delivery_rules::create_delivery_rule,
+        delivery_rules::get_delivery_rule,
+        delivery_rules::update_delivery_rule,
+        delivery_rules::delete_delivery_rule,
+        delivery_rules::preview_delivery,
+        orders::list_orders,
+        orders::get_order,
+        orders::order_summary,
+        orders::redeliver,
+        deliveries::list_deliveries,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),
@@ -81,6 +106,10 @@ use utoipa::{Modify, OpenApi};
         (name = "events", description = "Live events over WebSocket"),
         (name = "replies", description = "Automatic-reply rules, settings and preview. Precedence, first match wins: manual-takeover pause → blacklist → system texts → quiet hours → per-buyer minimum interval → item-specific reply → item keywords → general keywords → AI (later) → item default reply → account default reply. Among several keyword matches the higher priority wins, then the longer keyword, then the older rule."),
         (name = "uploads", description = "Reply images of the calling user"),
+        (name = "items", description = "Items of the caller's accounts: synced from Goofish, with the local description and delivery flags"),
+        (name = "cards", description = "Cards (卡券) of the calling user and their stock lines; HTTP-fetch header values are never returned"),
+        (name = "delivery", description = "Delivery rules and the delivery preview. Only the caller's enabled rules count; a rule matches by item id or by keyword in the folded title/local description; a spec-specific rule beats spec-less ones; exactly one rule must remain (else no_rule or ambiguous)."),
+        (name = "orders", description = "Orders of the caller's accounts with their state history and delivery records, per-day summaries, the review list of deliveries (`uncertain` ones wait for a human) and manual re-delivery. Days are Asia/Shanghai calendar days."),
         (name = "system", description = "Health")
     )
 )]

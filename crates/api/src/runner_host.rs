@@ -7,11 +7,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use xianyu_domain::AccountId;
+use xianyu_domain::delivery::ItemSnapshot;
 use xianyu_domain::ports::AccountRuntimeStatus;
 use xianyu_persistence::Store;
 use xianyu_runner::{
-    AccountChange, Endpoints, EventHandler, Ports, RunnerConfig, RunnerError, RunnerEvent,
-    SendVerdict, Supervisor,
+    AccountChange, AccountSender, DeliveryReport, Endpoints, EventHandler, HandlerChain,
+    ItemDetail, OrderWorkflow, Ports, RunnerConfig, RunnerError, RunnerEvent, SendVerdict,
+    Supervisor,
 };
 
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(8);
@@ -21,17 +23,26 @@ pub struct RunnerHost {
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
     handle: tokio::runtime::Handle,
     supervisor: Supervisor,
+    workflow: Arc<OrderWorkflow>,
 }
 
 impl RunnerHost {
-    /// Starts the runtime and a connection task for every enabled account. Callable from
-    /// synchronous and asynchronous contexts alike.
+    /// Starts the runtime and a connection task for every enabled account, with `handler`
+    /// (automatic replies) and the order `workflow` receiving every event. Deliveries the last
+    /// process left unfinished are marked uncertain first. Callable from synchronous and
+    /// asynchronous contexts alike.
     pub fn start(
         store: &Store,
         endpoints: Endpoints,
         config: RunnerConfig,
         handler: Arc<dyn EventHandler>,
+        workflow: Arc<OrderWorkflow>,
     ) -> Result<Arc<Self>, BootstrapError> {
+        workflow
+            .recover()
+            .map_err(|e| BootstrapError(format!("cannot review interrupted deliveries: {e}")))?;
+        let handler: Arc<dyn EventHandler> =
+            Arc::new(HandlerChain(vec![Arc::new(workflow.clone()), handler]));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("xianyu-runner")
@@ -56,6 +67,7 @@ impl RunnerHost {
             handle: runtime.handle().clone(),
             runtime: Mutex::new(Some(runtime)),
             supervisor,
+            workflow,
         }))
     }
 
@@ -85,9 +97,26 @@ impl RunnerHost {
             .map_err(|_| RunnerError::Shutdown)?
     }
 
+    /// Runs `work` with the account's sender on the runner's runtime.
+    async fn with_sender<T, F, Fut>(&self, account: AccountId, work: F) -> Result<T, RunnerError>
+    where
+        T: Send + 'static,
+        F: FnOnce(AccountSender) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T, RunnerError>> + Send + 'static,
+    {
+        let sender = self
+            .supervisor
+            .sender(account)
+            .ok_or(RunnerError::NotRunning(account))?;
+        self.handle
+            .spawn(work(sender))
+            .await
+            .map_err(|_| RunnerError::Shutdown)?
+    }
+
     /// The image message for upload `upload_id` sent through `account`: its remembered
     /// Goofish CDN URL, or the stored JPEG uploaded now with the account's cookies (see
-    /// [`crate::auto_reply::upload_content`]). Runs on the runner's runtime.
+    /// [`crate::auto_reply::upload_content`]).
     pub async fn upload_content(
         &self,
         store: &Store,
@@ -95,17 +124,81 @@ impl RunnerHost {
         account: AccountId,
         upload_id: &str,
     ) -> Result<SendContent, RunnerError> {
-        let sender = self
-            .supervisor
-            .sender(account)
-            .ok_or(RunnerError::NotRunning(account))?;
         let (store, dir, id) = (store.clone(), dir.to_path_buf(), upload_id.to_owned());
-        self.handle
-            .spawn(async move {
-                crate::auto_reply::upload_content(&store, &sender, &dir, account, &id).await
-            })
+        self.with_sender(account, move |sender| async move {
+            crate::auto_reply::upload_content(&store, &sender, &dir, account, &id).await
+        })
+        .await
+    }
+
+    /// Every on-sale item of a running account, read page by page from Goofish.
+    pub async fn sync_items(&self, account: AccountId) -> Result<Vec<ItemSnapshot>, RunnerError> {
+        self.with_sender(account, |sender| async move { sender.fetch_items().await })
             .await
-            .map_err(|_| RunnerError::Shutdown)?
+    }
+
+    /// One item's detail, read from Goofish with a running account's cookies.
+    pub async fn item_detail(
+        &self,
+        account: AccountId,
+        item_id: &str,
+    ) -> Result<ItemDetail, RunnerError> {
+        let item_id = item_id.to_owned();
+        self.with_sender(account, move |sender| async move {
+            sender.fetch_item_detail(&item_id).await
+        })
+        .await
+    }
+
+    /// Re-sends an order's delivery by hand (see [`OrderWorkflow::redeliver`]).
+    pub async fn redeliver(
+        &self,
+        account: AccountId,
+        order_id: &str,
+    ) -> Result<DeliveryReport, RunnerError> {
+        let (workflow, order_id) = (self.workflow.clone(), order_id.to_owned());
+        self.with_sender(account, move |sender| async move {
+            workflow.redeliver(sender, &order_id).await
+        })
+        .await
+    }
+
+    /// Every `every`, syncs the item list of each online account into the store; the first
+    /// round runs after `first`. A zero `every` turns it off.
+    pub fn start_item_sync(&self, store: &Store, first: Duration, every: Duration) {
+        if every.is_zero() {
+            return;
+        }
+        let (sup, store) = (self.supervisor.clone(), store.clone());
+        self.handle.spawn(async move {
+            tokio::time::sleep(first).await;
+            loop {
+                for account in sup.running() {
+                    let Some(sender) = sup.sender(account).filter(AccountSender::is_online) else {
+                        continue;
+                    };
+                    match sender.fetch_items().await {
+                        Ok(items) => {
+                            let store = store.clone();
+                            let saved = tokio::task::spawn_blocking(move || {
+                                let owner = store.account_owner(account)?;
+                                store.upsert_synced_items(owner, account, &items)
+                            })
+                            .await;
+                            match saved {
+                                Ok(Ok(n)) => log::info!(target: "xianyu::items", "account {account}: {n} items synced"),
+                                Ok(Err(e)) => log::warn!(target: "xianyu::items", "account {account}: saving synced items: {e}"),
+                                Err(e) => log::warn!(target: "xianyu::items", "account {account}: {e}"),
+                            }
+                        }
+                        Err(e) => {
+                            log::warn!(target: "xianyu::items", "account {account}: item sync failed: {}", e.code());
+                        }
+                    }
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
     }
 
     /// The live status of a running account.

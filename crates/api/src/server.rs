@@ -14,6 +14,7 @@ use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use std::time::Instant;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -71,7 +72,24 @@ fn start_runner(
         AutoReplyHandler::new(boot.store.clone(), rules)
             .with_uploads_dir(settings.data_dir.join("uploads")),
     );
-    RunnerHost::start(&boot.store, endpoints, settings.runner_config(), handler)
+    let workflow = crate::delivery::workflow(
+        &boot.store,
+        settings.data_dir.join("uploads"),
+        settings.delivery.clone(),
+    );
+    let host = RunnerHost::start(
+        &boot.store,
+        endpoints,
+        settings.runner_config(),
+        handler,
+        workflow,
+    )?;
+    host.start_item_sync(
+        &boot.store,
+        settings.item_sync_first_delay,
+        Duration::from_secs(u64::from(settings.item_sync_hours) * 3600),
+    );
+    Ok(host)
 }
 
 fn app_state(

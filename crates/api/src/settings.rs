@@ -28,6 +28,13 @@ pub struct Settings {
     /// Quiet time after a buyer's last message before the automatic reply
     /// (`XIANYU_REPLY_DEBOUNCE_MS`, default 3000): only the last message of a burst is answered.
     pub reply_debounce_ms: u64,
+    /// Hours between automatic syncs of every running account's item list
+    /// (`XIANYU_ITEM_SYNC_HOURS`, default 24; 0 turns it off). The first sync runs a minute
+    /// after start.
+    pub item_sync_hours: u32,
+    /// Wait before the first automatic item sync (not read from the environment or the file;
+    /// default one minute).
+    pub item_sync_first_delay: std::time::Duration,
     /// Goofish mtop gateway (`XIANYU_GOOFISH_H5API_BASE`, default `https://h5api.m.goofish.com`).
     pub goofish_h5api_base: Option<String>,
     /// Goofish IM WebSocket (`XIANYU_GOOFISH_WS_URL`, default `wss://wss-goofish.dingtalk.com/`).
@@ -36,6 +43,9 @@ pub struct Settings {
     pub goofish_passport_base: Option<String>,
     /// Goofish image upload (`XIANYU_GOOFISH_UPLOAD_URL`, default the real upload API).
     pub goofish_upload_url: Option<String>,
+    /// Tunables of automatic delivery (retry pauses, bargain delay); not read from the
+    /// environment or the file: the defaults follow the spec, embedders and tests may change them.
+    pub delivery: xianyu_runner::DeliveryConfig,
 }
 
 impl std::fmt::Debug for Settings {
@@ -53,6 +63,7 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("log", &self.log)
             .field("reply_debounce_ms", &self.reply_debounce_ms)
+            .field("item_sync_hours", &self.item_sync_hours)
             .field("goofish", &self.goofish_endpoints())
             .finish()
     }
@@ -70,10 +81,13 @@ impl Default for Settings {
             workers: None,
             log: "info".into(),
             reply_debounce_ms: 3000,
+            item_sync_hours: 24,
+            item_sync_first_delay: std::time::Duration::from_secs(60),
             goofish_h5api_base: None,
             goofish_ws_url: None,
             goofish_passport_base: None,
             goofish_upload_url: None,
+            delivery: xianyu_runner::DeliveryConfig::default(),
         }
     }
 }
@@ -100,6 +114,8 @@ pub struct SettingsFile {
     pub log: Option<String>,
     /// See [`Settings::reply_debounce_ms`].
     pub reply_debounce_ms: Option<u64>,
+    /// See [`Settings::item_sync_hours`].
+    pub item_sync_hours: Option<u32>,
     /// See [`Settings::goofish_h5api_base`].
     pub goofish_h5api_base: Option<String>,
     /// See [`Settings::goofish_ws_url`].
@@ -129,7 +145,14 @@ impl Settings {
         macro_rules! take {
             ($($f:ident),*) => { $( if let Some(v) = file.$f { self.$f = v; } )* };
         }
-        take!(bind, data_dir, session_hours, log, reply_debounce_ms);
+        take!(
+            bind,
+            data_dir,
+            session_hours,
+            log,
+            reply_debounce_ms,
+            item_sync_hours
+        );
         self.database_url = file.database_url.or(self.database_url);
         self.secret_key = file.secret_key.or(self.secret_key);
         self.jwt_secret = file.jwt_secret.or(self.jwt_secret);

@@ -94,12 +94,7 @@ async fn first_message_auth(
 }
 
 fn event_account(e: &RunnerEvent) -> AccountId {
-    match e {
-        RunnerEvent::StatusChanged { account, .. }
-        | RunnerEvent::MessageReceived { account, .. }
-        | RunnerEvent::MessageSent { account, .. }
-        | RunnerEvent::ChatPaused { account, .. } => *account,
-    }
+    e.account()
 }
 
 async fn forward(

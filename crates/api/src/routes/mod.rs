@@ -2,11 +2,19 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod card_dto;
+pub mod cards;
+pub mod catalog_dto;
 pub mod conversations;
+pub mod deliveries;
+pub mod delivery_rules;
 pub mod dto;
 pub mod events;
 pub mod health;
+pub mod items;
 pub mod keywords_xlsx;
+pub mod orders;
+pub mod orders_dto;
 pub mod replies;
 pub mod reply_dto;
 pub mod settings;
@@ -79,7 +87,32 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(uploads::delete_upload)
                 .service(keywords_xlsx::export_keywords_xlsx)
                 .service(keywords_xlsx::keywords_template_xlsx)
-                .service(keywords_xlsx::import_keywords_xlsx),
+                .service(keywords_xlsx::import_keywords_xlsx)
+                .service(items::list_items)
+                .service(items::sync_items)
+                .service(items::get_item)
+                .service(items::update_item)
+                .service(items::delete_item)
+                .service(items::fetch_item_detail)
+                .service(cards::list_cards)
+                .service(cards::create_card)
+                .service(cards::get_card)
+                .service(cards::update_card)
+                .service(cards::delete_card)
+                .service(cards::append_stock)
+                .service(cards::get_stock)
+                .service(cards::delete_stock_line)
+                .service(delivery_rules::list_delivery_rules)
+                .service(delivery_rules::create_delivery_rule)
+                .service(delivery_rules::get_delivery_rule)
+                .service(delivery_rules::update_delivery_rule)
+                .service(delivery_rules::delete_delivery_rule)
+                .service(delivery_rules::preview_delivery)
+                .service(orders::list_orders)
+                .service(orders::get_order)
+                .service(orders::order_summary)
+                .service(orders::redeliver)
+                .service(deliveries::list_deliveries),
         )
         .service(web::index)
         .service(web::docs_redirect)
