@@ -89,6 +89,12 @@ impl TestServer {
             goofish_upload_url: Some(sim.map_or("http://127.0.0.1:9/api/upload.api".into(), |s| {
                 s.upload_url()
             })),
+            // the spec's pauses (2 s before free shipping, 2 s before a confirm retry), shortened
+            delivery: xianyu_runner::DeliveryConfig {
+                bargain_delay: std::time::Duration::from_millis(200),
+                confirm_backoff: std::time::Duration::from_millis(100),
+                ..xianyu_runner::DeliveryConfig::default()
+            },
             ..Settings::default()
         };
         let server = xianyu_api::spawn(settings.clone()).unwrap();
@@ -108,6 +114,11 @@ impl TestServer {
         if let Some(s) = self.server.take() {
             s.stop();
         }
+    }
+
+    /// The settings the next [`TestServer::restart`] uses.
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
     }
 
     /// Starts the server again on the same data.
@@ -233,6 +244,28 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Declares a SQLite and a PostgreSQL test for each `name => scenario`, where `scenario` is an
+/// `async fn(Backend)` that starts what it needs (and returns early when the backend is
+/// unavailable, e.g. [`TestServer::start_live`] answering `None`).
+#[macro_export]
+macro_rules! on_both_backends_with {
+    ($($name:ident => $scenario:ident;)*) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$scenario($crate::Backend::Sqlite).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$scenario($crate::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
 /// Calls the simulator's control API (`POST` with a body, `GET` without) and returns its JSON.
 pub async fn sim_call(
     client: &reqwest::Client,
@@ -288,4 +321,12 @@ pub async fn sim_seller(
         acc["cookie"].as_str().unwrap().to_owned(),
         item["item_id"].as_str().unwrap().to_owned(),
     )
+}
+
+impl TestServer {
+    /// A second handle on the server's database (same data directory, secret key and
+    /// database), to seed rows no HTTP route creates, such as orders observed from Goofish.
+    pub fn store(&self) -> xianyu_persistence::Store {
+        xianyu_api::bootstrap::open_store(&self.settings).unwrap().0
+    }
 }
