@@ -1,8 +1,9 @@
 //! `xianyu serve --demo`: the whole system against an in-process Goofish simulator, with a demo
-//! account, a few items and a scripted buyer who writes every few seconds.
+//! account, a few items, reply rules, delivery cards and rules, and a scripted buyer who writes
+//! every few seconds and now and then buys and pays (so automatic delivery shows too).
 
 use anyhow::Context;
-use goofish_sim::{BuyerMessage, GoofishSim, NewAccount, NewItem, SimConfig, SimHandle};
+use goofish_sim::{BuyerMessage, GoofishSim, NewAccount, NewItem, NewOrder, SimConfig, SimHandle};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -21,6 +22,8 @@ const BUYER_SAYS: &[&str] = &[
     "好的，谢谢",
 ];
 const BUYER_EVERY: Duration = Duration::from_secs(6);
+/// Every this many buyer turns, the buyer orders (and pays on the next turn).
+const ORDER_EVERY: usize = 5;
 
 /// Runs the server in demo mode until it is stopped.
 pub fn serve(mut settings: Settings) -> anyhow::Result<()> {
@@ -103,6 +106,8 @@ fn add_demo_account(store: &Store, unb: &str, cookie: &str) -> Result<(), Bootst
             let account = store.create_account(admin, &new).map_err(err)?;
             add_demo_rules(store, admin, account.id)
                 .map_err(|e| BootstrapError(format!("demo rules: {e}")))?;
+            add_demo_delivery(store, admin)
+                .map_err(|e| BootstrapError(format!("demo delivery: {e}")))?;
         }
     }
     Ok(())
@@ -151,6 +156,65 @@ fn add_demo_rules(
     Ok(())
 }
 
+/// A text card for the activation codes and a stock card for the monthly pass, bound by
+/// keyword, so paid demo orders are delivered.
+fn add_demo_delivery(store: &Store, admin: xianyu_domain::UserId) -> Result<(), String> {
+    use xianyu_domain::delivery::{
+        Card, CardId, CardKind, DeliveryRule, DeliveryRuleId, DeliveryTemplate, ItemMatch,
+    };
+    let template = DeliveryTemplate::parse("您的{content}（订单 {order_id}），感谢购买！")
+        .map_err(|e| e.to_string())?;
+    let card = |name: &str, kind: CardKind| Card {
+        id: CardId(0),
+        user_id: admin,
+        name: name.into(),
+        kind,
+        message_template: Some(template.clone()),
+        delay_secs: 0,
+    };
+    let text = store
+        .create_card(
+            admin,
+            &card(
+                "演示激活码",
+                CardKind::Text {
+                    text: "激活码 DEMO-0000-0000".into(),
+                },
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+    let stock = store
+        .create_card(
+            admin,
+            &card(
+                "演示月卡库存",
+                CardKind::Stock {
+                    low_stock_threshold: 5,
+                },
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+    let lines: Vec<String> = (1..=50).map(|i| format!("月卡卡密 VIP-{i:04}")).collect();
+    store
+        .append_stock(admin, stock.card.id, &lines.join("\n"))
+        .map_err(|e| e.to_string())?;
+    for (keyword, card) in [("激活码", text.card.id), ("月卡", stock.card.id)] {
+        let rule = DeliveryRule {
+            id: DeliveryRuleId(0),
+            user_id: admin,
+            item_match: ItemMatch::Keyword(keyword.into()),
+            spec: None,
+            card_id: card,
+            units_per_order: 1,
+            enabled: true,
+        };
+        store
+            .create_delivery_rule(admin, &rule, "演示 demo")
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 fn spawn_buyer(
     sim: &SimHandle,
     unb: String,
@@ -162,6 +226,7 @@ fn spawn_buyer(
         const TICK: Duration = Duration::from_millis(250);
         let ticks_per_message = (BUYER_EVERY.as_millis() / TICK.as_millis()) as usize;
         let mut tick = 0usize;
+        let mut unpaid: Option<String> = None;
         while !stop.load(Ordering::SeqCst) {
             std::thread::sleep(TICK);
             tick += 1;
@@ -169,6 +234,25 @@ fn spawn_buyer(
                 continue;
             }
             let turn = tick / ticks_per_message;
+            if let Some(order) = unpaid.take() {
+                if let Err(e) = state.pay_order(&order) {
+                    log::warn!(target: "xianyu::demo", "scripted buyer: {}", e.message);
+                }
+                continue;
+            }
+            if turn % ORDER_EVERY == 2 {
+                let order = NewOrder {
+                    item_id: items[(turn / ORDER_EVERY) % 2].clone(),
+                    buyer_id: Some(format!("22000000000{:02}", turn % 3 + 1)),
+                    sku: None,
+                    quantity: None,
+                };
+                match state.create_order(&unb, order) {
+                    Ok((order_id, _)) => unpaid = Some(order_id),
+                    Err(e) => log::warn!(target: "xianyu::demo", "scripted buyer: {}", e.message),
+                }
+                continue;
+            }
             let msg = BuyerMessage {
                 buyer_id: Some(format!("22000000000{:02}", turn % 3 + 1)),
                 buyer_name: Some(format!("演示买家{}", turn % 3 + 1)),

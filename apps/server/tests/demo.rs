@@ -94,4 +94,15 @@ async fn demo_mode_shows_a_buyer_conversation() {
         get(format!("{base}/api/v1/accounts/{id}/status")).await["status"],
         "online"
     );
+    // delivery is set up: the scripted buyer's paid orders get a card
+    let cards = get(format!("{base}/api/v1/cards")).await;
+    let names: Vec<&str> = cards["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["演示激活码", "演示月卡库存"], "{cards}");
+    let rules = get(format!("{base}/api/v1/delivery-rules")).await;
+    assert_eq!(rules["items"].as_array().unwrap().len(), 2, "{rules}");
 }
