@@ -4,7 +4,6 @@
 use crate::{T0, account, obs, paid_order, reserved, stock_card};
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 use xianyu_domain::Role;
 use xianyu_domain::delivery::{DeliveryRuleId, OrderBook};
 use xianyu_domain::orders::{OrderSignal, OrderState};
@@ -12,7 +11,7 @@ use xianyu_persistence::Store;
 
 /// 50 orders reserve one line each from one stock card of 60 lines, at the same moment, each
 /// thread on its own pooled connection; plus 10 threads reserving the same order.
-pub(crate) fn concurrency(store: &Store, label: &str) {
+pub(crate) fn concurrency(store: &Store) {
     const ORDERS: usize = 50;
     let user = store.create_user("conc", "h", Role::User).unwrap().id;
     let acc = account(store, user, "3003", true);
@@ -20,42 +19,29 @@ pub(crate) fn concurrency(store: &Store, label: &str) {
     for i in 0..ORDERS {
         paid_order(store, acc, &format!("C{i}"), T0);
     }
-    let warm = Instant::now();
     warm_up(store, acc, ORDERS);
-    let warm = warm.elapsed();
     let barrier = Arc::new(Barrier::new(ORDERS));
-    let started = Instant::now();
     let handles: Vec<_> = (0..ORDERS)
         .map(|i| {
             let (store, card, barrier) = (store.clone(), card.clone(), barrier.clone());
             std::thread::spawn(move || {
                 barrier.wait();
-                let t = Instant::now();
-                let r = store
+                store
                     .reserve_delivery(acc, &format!("C{i}"), DeliveryRuleId(1), &card, 1)
-                    .unwrap();
-                (r, t.elapsed())
+                    .unwrap()
             })
         })
         .collect();
     let mut lines = HashSet::new();
-    let mut slowest = Duration::ZERO;
     for h in handles {
-        let (r, took) = h.join().unwrap();
-        slowest = slowest.max(took);
-        let (units, _) = reserved(r);
+        let (units, _) = reserved(h.join().unwrap());
         assert_eq!(units.len(), 1);
         assert!(units[0].fresh);
         lines.insert(units[0].content.clone().unwrap());
     }
-    let total = started.elapsed();
     assert_eq!(lines.len(), ORDERS, "every order got a distinct line");
     let counts = store.stock_counts(user, card.id).unwrap();
     assert_eq!((counts.available, counts.consumed), (10, 50));
-    eprintln!(
-        "{label}: 50 concurrent reservations from one stock card in {total:?} (slowest call \
-         {slowest:?}; pool warm-up {warm:?})"
-    );
 
     // the same order reserved by 10 threads at once: 2 rows, 2 lines, created once
     paid_order(store, acc, "SAME", T0);

@@ -122,7 +122,7 @@ fn sqlite_order_book() {
     let url = format!("sqlite://{}/x.db", dir.path().display());
     let store = Store::open(&url, key(), pool()).unwrap();
     scenario(&store);
-    concurrency(&store, "sqlite");
+    concurrency(&store);
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn postgres_order_book() {
     let url = create_scratch_postgres_database(&base).unwrap();
     let store = Store::open(&url, key(), pool()).unwrap();
     scenario(&store);
-    concurrency(&store, "postgres");
+    concurrency(&store);
     drop(store);
     drop_scratch_postgres_database(&base, &url);
 }
