@@ -320,3 +320,62 @@ async fn items_are_synced_in_the_background() {
     assert_eq!(items[0]["title"], "后台同步商品");
     assert_eq!(items[0]["source"], "sync");
 }
+
+#[tokio::test]
+async fn a_rejected_send_is_recorded_and_can_be_sent_again_by_hand() {
+    let Some(shop) = Shop::open(Backend::Sqlite, "文档").await else {
+        return;
+    };
+    let card = shop
+        .card(json!({"name": "文档", "body": {"type": "text", "text": "下载地址 https://pan.example/doc"}}))
+        .await;
+    shop.rule(json!({"match_kind": "item_id", "match_value": shop.item, "card_id": card}))
+        .await;
+    // the content filter rejects the next send (F11)
+    shop.sim(
+        "/_sim/faults",
+        Some(json!({"unb": shop.unb, "kind": "reject_send", "times": 1})),
+    )
+    .await;
+    let buyer = "2200000000701";
+    let order = shop.order(json!({"buyer_id": buyer})).await;
+    shop.pay(&order).await;
+    let o = shop.wait_outcome(&order, "send_rejected").await;
+    assert_eq!(o["deliveries"][0]["state"], "failed", "{o}");
+    assert!(
+        o["deliveries"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("违规"),
+        "{o}"
+    );
+    assert_eq!(o["state"], "paid", "not shipped: {o}");
+    assert_eq!(shop.sim_order(&order).await["consign_calls"], 0);
+    assert!(shop.sent_to(buyer).await.is_empty());
+
+    let report = shop
+        .api(
+            Method::POST,
+            &format!("/api/v1/orders/{}/redeliver", o["id"]),
+            Some(json!({})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(
+        (report["outcome"].as_str(), report["sent"].as_u64()),
+        (Some("delivered"), Some(1)),
+        "{report}"
+    );
+    assert_eq!(
+        shop.wait_sent(buyer, 1).await,
+        vec!["下载地址 https://pan.example/doc".to_owned()]
+    );
+    let o = shop.api_order(&order).await;
+    assert_eq!(o["deliveries"][0]["state"], "sent");
+    assert_eq!(o["deliveries"][0]["sends"], 1);
+    assert_eq!(
+        o["state"], "shipped",
+        "confirmed after the manual send: {o}"
+    );
+    assert_eq!(shop.sim_order(&order).await["consign_calls"], 1);
+}
