@@ -151,7 +151,14 @@ pub(crate) fn build_pool(url: &str, options: PoolOptions) -> Result<(Backend, Po
         backend,
         url: driver_url,
     };
+    // r2d2 starts three helper threads by default; opening spare connections and reaping idle
+    // ones is rare work, one thread does it.
+    let helper = scheduled_thread_pool::ScheduledThreadPool::builder()
+        .num_threads(1)
+        .thread_name_pattern("r2d2-worker-{}")
+        .build();
     let pool = r2d2::Pool::builder()
+        .thread_pool(std::sync::Arc::new(helper))
         .max_size(options.max_size)
         .min_idle(Some(1))
         .connection_timeout(options.connection_timeout)
