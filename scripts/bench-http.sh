@@ -4,12 +4,13 @@
 #   - idle resident memory after start
 #   - GET /api/v1/accounts with 20 accounts: wrk, 32 connections, 2 threads
 #   - /health latency under that load (it must not block other requests)
-# Needs `wrk` (Debian package wrk). Only talks to 127.0.0.1.
+# Needs `wrk` (Debian package wrk). Only talks to 127.0.0.1. SKIP_BUILD=1 uses the existing
+# build; BIN=path measures another binary (e.g. one built with other profile settings).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "install wrk first (apt-get install wrk)"; exit 1; }
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p xianyu-server
-bin=target/release/xianyu
+bin=${BIN:-target/release/xianyu}
 dir=$(mktemp -d)
 port=${BENCH_PORT:-18181}
 export XIANYU_DATA_DIR="$dir" XIANYU_BIND="127.0.0.1:$port" RUST_LOG=${RUST_LOG:-warn}
