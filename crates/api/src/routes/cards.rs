@@ -19,7 +19,8 @@ use xianyu_persistence::{MAX_STOCK_LINES_PER_CALL, StoreError};
 /// Largest stock upload body (10,000 lines of up to ~200 bytes).
 pub const STOCK_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-fn card_err(e: StoreError) -> ApiError {
+/// Maps a store error of a card operation (`card_not_found` for a missing or foreign card).
+pub(crate) fn card_err(e: StoreError) -> ApiError {
     ApiError::from_store(e, "card_not_found")
 }
 

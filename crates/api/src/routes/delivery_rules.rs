@@ -2,6 +2,7 @@
 //! explains which rule and card an order of an item would get.
 
 use super::Body;
+use super::cards::card_err;
 use super::catalog_dto::{
     CreateRuleRequest, DeliveryPreviewRequest, DeliveryPreviewResponse, PreviewCard, PreviewItem,
     RuleView, UpdateRuleRequest,
@@ -19,10 +20,6 @@ use xianyu_persistence::{StoreError, card_kind_name};
 
 fn rule_err(e: StoreError) -> ApiError {
     ApiError::from_store(e, "delivery_rule_not_found")
-}
-
-fn card_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "card_not_found")
 }
 
 /// List the caller's delivery rules, oldest first.
