@@ -329,9 +329,9 @@ async fn a_rejected_send_is_recorded_and_can_be_sent_again_by_hand() {
     let card = shop
         .card(json!({"name": "文档", "body": {"type": "text", "text": "下载地址 https://pan.example/doc"}}))
         .await;
-    shop.rule(json!({"match_kind": "item_id", "match_value": shop.item, "card_id": card}))
+    shop.rule(json!({"match_kind": "item_id", "match_value": shop.item, "card_id": card, "units_per_order": 2}))
         .await;
-    // the content filter rejects the next send (F11)
+    // the content filter rejects the next send (F11): unit 1 fails, unit 2 goes through
     shop.sim(
         "/_sim/faults",
         Some(json!({"unb": shop.unb, "kind": "reject_send", "times": 1})),
@@ -349,9 +349,10 @@ async fn a_rejected_send_is_recorded_and_can_be_sent_again_by_hand() {
             .contains("违规"),
         "{o}"
     );
+    assert_eq!(o["deliveries"][1]["state"], "sent", "{o}");
     assert_eq!(o["state"], "paid", "not shipped: {o}");
     assert_eq!(shop.sim_order(&order).await["consign_calls"], 0);
-    assert!(shop.sent_to(buyer).await.is_empty());
+    assert_eq!(shop.sent_to(buyer).await.len(), 1);
 
     let report = shop
         .api(
@@ -366,13 +367,18 @@ async fn a_rejected_send_is_recorded_and_can_be_sent_again_by_hand() {
         (Some("delivered"), Some(1)),
         "{report}"
     );
+    // only the unit that did not arrive went again
     assert_eq!(
-        shop.wait_sent(buyer, 1).await,
-        vec!["下载地址 https://pan.example/doc".to_owned()]
+        shop.wait_sent(buyer, 2).await,
+        vec!["下载地址 https://pan.example/doc".to_owned(); 2]
     );
     let o = shop.api_order(&order).await;
     assert_eq!(o["deliveries"][0]["state"], "sent");
     assert_eq!(o["deliveries"][0]["sends"], 1);
+    assert_eq!(
+        o["deliveries"][1]["sends"], 1,
+        "the sent unit was not repeated"
+    );
     assert_eq!(
         o["state"], "shipped",
         "confirmed after the manual send: {o}"

@@ -384,10 +384,11 @@ impl OrderWorkflow {
         }
     }
 
-    /// Re-sends an order's delivery by hand: units with a delivery row are sent again (the same
-    /// content: a stock line is never consumed twice); an order without rows is delivered as if
-    /// it had just been paid (rules, stock and all), whatever its state, unless it is closed or
-    /// refunded.
+    /// Re-sends an order's delivery by hand: the units that were not sent (failed, uncertain,
+    /// reserved) go again with the same content — a stock line is never consumed twice — and
+    /// when every unit was sent, all of them go again (the buyer says nothing arrived). An order
+    /// without rows is delivered as if it had just been paid (rules, stock and all), whatever
+    /// its state, unless it is closed or refunded.
     pub async fn redeliver(
         self: &Arc<Self>,
         sender: AccountSender,
@@ -425,7 +426,15 @@ impl OrderWorkflow {
             );
             return Ok(self.outcome(&sender, order_id, report).await);
         };
-        let report = self.send_units(&sender, &input, &card, &facts, &rows).await;
+        let unsent: Vec<DeliveryUnit> = rows
+            .iter()
+            .filter(|r| r.state != DeliveryState::Sent)
+            .cloned()
+            .collect();
+        let targets = if unsent.is_empty() { rows } else { unsent };
+        let report = self
+            .send_units(&sender, &input, &card, &facts, &targets)
+            .await;
         let report = self.outcome(&sender, order_id, report).await;
         if report.outcome == DeliveryOutcome::Delivered
             && input.auto_confirm

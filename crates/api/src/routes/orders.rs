@@ -111,9 +111,10 @@ pub async fn order_summary(
     }))
 }
 
-/// Deliver an order again by hand, through the account's live session: every unit with a
-/// delivery row is sent again with the same content (a stock line is never taken twice); an
-/// order without rows is delivered as if it had just been paid, unless closed or refunded.
+/// Deliver an order again by hand, through the account's live session: the units that were not
+/// sent (failed, uncertain) go again with the same content — or all of them when every unit
+/// was sent; a stock line is never taken twice. An order without delivery rows is delivered as
+/// if it had just been paid, unless closed or refunded.
 #[utoipa::path(
     tag = "orders",
     security(("bearer" = [])),
