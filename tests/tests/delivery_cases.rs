@@ -385,3 +385,45 @@ async fn a_rejected_send_is_recorded_and_can_be_sent_again_by_hand() {
     );
     assert_eq!(shop.sim_order(&order).await["consign_calls"], 1);
 }
+
+#[tokio::test]
+async fn replies_name_the_stored_item_and_its_price() {
+    let Some(shop) = Shop::open(Backend::Sqlite, "正版激活码").await else {
+        return;
+    };
+    let acc = format!("/api/v1/accounts/{}", shop.account);
+    shop.api(
+        Method::POST,
+        &format!("{acc}/items/sync"),
+        Some(json!({})),
+        StatusCode::OK,
+    )
+    .await;
+    shop.api(
+        Method::POST,
+        &format!("{acc}/keyword-rules"),
+        Some(json!({"keywords": ["多少钱"], "reply": {"type": "text", "text": "{item_title} 只要 {item_price}"}})),
+        StatusCode::CREATED,
+    )
+    .await;
+    let p = shop
+        .api(
+            Method::POST,
+            &format!("{acc}/replies/preview"),
+            Some(json!({"message": "多少钱", "item_id": shop.item})),
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(p["reply"]["text"], "正版激活码 只要 ¥9.90", "{p}");
+    // and a real buyer gets the same answer
+    let buyer = "2200000000801";
+    shop.sim(
+        &format!("/_sim/accounts/{}/buyer-messages", shop.unb),
+        Some(json!({"buyer_id": buyer, "item_id": shop.item, "text": "多少钱"})),
+    )
+    .await;
+    assert_eq!(
+        shop.wait_sent(buyer, 1).await,
+        vec!["正版激活码 只要 ¥9.90".to_owned()]
+    );
+}

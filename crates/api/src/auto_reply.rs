@@ -112,19 +112,24 @@ async fn reply(
     m: ChatMessage,
 ) -> Result<(), String> {
     let account = ctx.account;
-    let (s2, c2, cid, buyer) = (
+    let (s2, c2, cid, buyer, item_id) = (
         store.clone(),
         cache.clone(),
         m.cid.clone(),
         m.sender_id.clone(),
+        m.item_id.clone(),
     );
-    let (rules, remark, once_used, last) = tokio::task::spawn_blocking(move || {
+    let (rules, remark, once_used, last, item) = tokio::task::spawn_blocking(move || {
         let (rules, remark) = c2.get(&s2, account)?;
         let once = s2.used_once(account, &cid).map_err(|e| e.to_string())?;
         let last = s2
             .last_auto_reply_to(account, &buyer)
             .map_err(|e| e.to_string())?;
-        Ok::<_, String>((rules, remark, once, last))
+        let item = match item_id {
+            Some(id) => s2.item_facts(account, &id).map_err(|e| e.to_string())?,
+            None => None,
+        };
+        Ok::<_, String>((rules, remark, once, last, item))
     })
     .await
     .map_err(|e| e.to_string())??;
@@ -132,13 +137,20 @@ async fn reply(
         goofish_protocol::events::ChatContent::Text(t) => t.clone(),
         _ => m.text.clone(),
     };
+    let item_price = item
+        .as_ref()
+        .and_then(|i| i.price_fen)
+        .map(xianyu_domain::replies::format_price_fen);
     let decision = rules.decide(&MessageContext {
         text: &text,
         buyer_id: &m.sender_id,
         buyer_name: m.sender_name.as_deref().unwrap_or("买家"),
         item_id: m.item_id.as_deref(),
-        item_title: None,
-        item_price: None,
+        item_title: item
+            .as_ref()
+            .map(|i| i.title.as_str())
+            .filter(|t| !t.is_empty()),
+        item_price: item_price.as_deref(),
         account_remark: &remark,
         now_local: shanghai_now(),
         paused: ctx.is_paused(),

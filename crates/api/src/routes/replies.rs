@@ -415,11 +415,15 @@ pub async fn preview(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner()?;
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
-    let (acc, cfg) = blocking(move || {
-        Ok((
-            store.get_account(uid, account).map_err(err)?,
-            store.reply_config(account).map_err(err)?,
-        ))
+    let item_id = req.item_id.clone();
+    let (acc, cfg, item) = blocking(move || {
+        let acc = store.get_account(uid, account).map_err(err)?;
+        let cfg = store.reply_config(account).map_err(err)?;
+        let item = match item_id {
+            Some(id) => store.item_facts(account, &id).map_err(err)?,
+            None => None,
+        };
+        Ok((acc, cfg, item))
     })
     .await?;
     let rules = RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
@@ -431,13 +435,20 @@ pub async fn preview(
             )
         })?;
     let none = HashSet::new();
+    let item_price = item
+        .as_ref()
+        .and_then(|i| i.price_fen)
+        .map(xianyu_domain::replies::format_price_fen);
     let ctx = MessageContext {
         text: &req.message,
         buyer_id: req.buyer_id.as_deref().unwrap_or("0"),
         buyer_name: req.buyer_name.as_deref().unwrap_or("买家"),
         item_id: req.item_id.as_deref(),
-        item_title: None,
-        item_price: None,
+        item_title: item
+            .as_ref()
+            .map(|i| i.title.as_str())
+            .filter(|t| !t.is_empty()),
+        item_price: item_price.as_deref(),
         account_remark: &acc.remark,
         now_local: shanghai_now(),
         paused: false,

@@ -186,6 +186,8 @@ pub struct ItemFacts {
     pub description: String,
     /// Deliver `units_per_order × quantity` instead of `units_per_order`.
     pub multi_quantity_delivery: bool,
+    /// The listed price in fen, when known (for `{item_price}` in replies).
+    pub price_fen: Option<i64>,
 }
 
 /// Everything the delivery decision for one order needs, read in one go.

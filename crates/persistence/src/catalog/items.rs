@@ -341,23 +341,25 @@ impl Store {
         item_id: &str,
     ) -> Result<Option<ItemFacts>, StoreError> {
         let mut conn = self.conn()?;
-        let row: Option<(String, String, bool)> = items::table
+        let row: Option<(String, String, bool, Option<i64>)> = items::table
             .filter(items::account_id.eq(account.0))
             .filter(items::item_id.eq(item_id))
             .select((
                 items::title,
                 items::description,
                 items::multi_quantity_delivery,
+                items::price_fen,
             ))
             .first(&mut *conn)
             .optional()?;
-        Ok(
-            row.map(|(title, description, multi_quantity_delivery)| ItemFacts {
+        Ok(row.map(
+            |(title, description, multi_quantity_delivery, price_fen)| ItemFacts {
                 title,
                 description,
                 multi_quantity_delivery,
-            }),
-        )
+                price_fen,
+            },
+        ))
     }
 }
 
