@@ -231,17 +231,23 @@ impl CookieSink for Store {
 impl StatusSink for Store {
     fn record_status(&self, account: AccountId, s: &AccountRuntimeStatus) -> Result<(), PortError> {
         let mut conn = port(self.conn())?;
+        // A disabled account's status belongs to the API ("disabled"): a late write from its
+        // stopping task must not turn it back into "connecting".
         port(
-            diesel::update(accounts::table.find(account.0))
-                .set((
-                    accounts::status.eq(s.status.as_str()),
-                    accounts::last_error.eq(s.last_error.as_deref()),
-                    accounts::last_frame_at.eq(s.last_frame_at),
-                    accounts::next_retry_at.eq(s.next_retry_at),
-                    accounts::captcha_url.eq(s.captcha_url.as_deref()),
-                ))
-                .execute(&mut *conn)
-                .map_err(StoreError::from),
+            diesel::update(
+                accounts::table
+                    .filter(accounts::id.eq(account.0))
+                    .filter(accounts::enabled.eq(true)),
+            )
+            .set((
+                accounts::status.eq(s.status.as_str()),
+                accounts::last_error.eq(s.last_error.as_deref()),
+                accounts::last_frame_at.eq(s.last_frame_at),
+                accounts::next_retry_at.eq(s.next_retry_at),
+                accounts::captcha_url.eq(s.captcha_url.as_deref()),
+            ))
+            .execute(&mut *conn)
+            .map_err(StoreError::from),
         )?;
         Ok(())
     }

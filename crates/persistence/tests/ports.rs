@@ -63,6 +63,17 @@ fn scenario(store: &Store) {
         store.account_runtime_status(u2.id, a.id).is_err(),
         "scoped by user"
     );
+    // a late write from a stopping task never revives a disabled account's status
+    store
+        .record_status(
+            off.id,
+            &AccountRuntimeStatus::new(AccountStatus::Connecting),
+        )
+        .unwrap();
+    assert_eq!(
+        store.get_account(u2.id, off.id).unwrap().status,
+        AccountStatus::Disabled
+    );
 
     assert!(!store.seen_or_insert(a.id, "m1.PNM").unwrap());
     assert!(store.seen_or_insert(a.id, "m1.PNM").unwrap());
