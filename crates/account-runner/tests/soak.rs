@@ -331,11 +331,34 @@ async fn soak_50_accounts_random_drops_every_message_handled_exactly_once() {
 
     // Recovery: no more faults or messages; everything must be answered and online.
     let recovery_start = Instant::now();
-    wait_for("every message answered", RECOVERY, || {
+    while recovery_start.elapsed() < RECOVERY {
         d.settle(&accounts, &soak);
-        d.outstanding.is_empty()
-    })
-    .await;
+        if d.outstanding.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if !d.outstanding.is_empty() {
+        // Say what is stuck, so a failing seed can be investigated.
+        for ((a, chat), pnm) in &d.outstanding {
+            let acc = &accounts[*a];
+            eprintln!(
+                "soak: unanswered {pnm} (account {} chat {chat}): status {:?}, live sessions {}, seen {:?}",
+                acc.unb,
+                sup.status(acc.id),
+                live_sessions(&sim, &acc.unb),
+                soak.seen
+                    .lock()
+                    .unwrap()
+                    .get(&(acc.id, pnm.clone()))
+                    .copied(),
+            );
+        }
+        panic!(
+            "{} message(s) unanswered {RECOVERY:?} after the faults stopped (SOAK_SEED={seed})",
+            d.outstanding.len()
+        );
+    }
     wait_for("all accounts online again", RECOVERY, || all_online(&sup)).await;
     // Late duplicates or replays would show up here.
     tokio::time::sleep(Duration::from_millis(1500)).await;
