@@ -132,7 +132,7 @@ impl OrderWorkflow {
             }
             Err(e) => {
                 let report = DeliveryReport::new(
-                    DeliveryOutcome::SendRejected,
+                    DeliveryOutcome::FreeShippingFailed,
                     format!("free shipping for the bargain failed: {e}"),
                     0,
                 );

@@ -154,7 +154,7 @@ pub struct OrderView {
     /// Paid amount in fen.
     pub amount_fen: Option<i64>,
     /// How automatic delivery ended: delivered, no_rule, ambiguous, out_of_stock,
-    /// fetch_failed, send_rejected, confirm_failed, card_invalid or already_delivered.
+    /// fetch_failed, send_rejected, confirm_failed, card_invalid, free_shipping_failed or already_delivered.
     pub delivery_outcome: Option<String>,
     /// Details recorded with the outcome.
     pub delivery_message: Option<String>,
@@ -476,7 +476,7 @@ impl From<&DeliveryRecord> for DeliveryView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RedeliverResult {
     /// How it ended: delivered, no_rule, ambiguous, out_of_stock, fetch_failed,
-    /// send_rejected, confirm_failed, card_invalid or already_delivered.
+    /// send_rejected, confirm_failed, card_invalid, free_shipping_failed or already_delivered.
     pub outcome: String,
     /// Details for the seller.
     pub message: String,

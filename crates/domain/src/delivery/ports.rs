@@ -85,6 +85,8 @@ pub enum DeliveryOutcome {
     CardInvalid,
     /// Every unit already had a delivery row: nothing new was sent (a duplicate trigger).
     AlreadyDelivered,
+    /// The free-shipping call of a bargain (小刀) order failed, so nothing was delivered.
+    FreeShippingFailed,
 }
 
 impl DeliveryOutcome {
@@ -100,6 +102,7 @@ impl DeliveryOutcome {
             Self::ConfirmFailed => "confirm_failed",
             Self::CardInvalid => "card_invalid",
             Self::AlreadyDelivered => "already_delivered",
+            Self::FreeShippingFailed => "free_shipping_failed",
         }
     }
 }
