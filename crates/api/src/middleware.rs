@@ -66,3 +66,12 @@ pub fn envelope_errors<B: MessageBody + 'static>(
     let new: ServiceResponse<BoxBody> = ServiceResponse::new(req, err.error_response());
     Ok(ErrorHandlerResponse::Response(new.map_into_right_body()))
 }
+
+/// Headers every answer carries: no framing (clickjacking), no MIME sniffing, the referrer only
+/// to this server. Dashboard pages add their Content-Security-Policy (`routes::web::CSP`).
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+}

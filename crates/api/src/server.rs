@@ -122,6 +122,7 @@ fn build(
         App::new()
             .app_data(data.clone())
             .wrap(ErrorHandlers::new().default_handler(mw::envelope_errors))
+            .wrap(mw::security_headers())
             .wrap(from_fn(mw::log_requests))
             .configure(routes::configure)
             .service(

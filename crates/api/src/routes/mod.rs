@@ -115,6 +115,11 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(deliveries::list_deliveries),
         )
         .service(web::index)
+        .service(
+            aw::scope("/assets")
+                .wrap(actix_web::middleware::Compress::default())
+                .service(web::asset),
+        )
         .service(web::docs_redirect)
         .service(web::openapi_json);
 }

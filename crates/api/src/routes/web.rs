@@ -1,17 +1,133 @@
-//! The dashboard's static entry page and the Swagger UI redirect.
+//! The dashboard: `index.html` and the files under `web/`, embedded into the binary with
+//! rust-embed (release builds carry them; debug builds read `web/` from disk at each request,
+//! so a page can be edited without rebuilding the server), plus the Swagger UI redirect and the
+//! OpenAPI document.
+//!
+//! Cache-busting: every asset is served under `/assets/<version>/<path>`, where `<version>` is
+//! a hash over the names and contents of all web files. Relative ES module imports stay inside
+//! that prefix, so one changed file changes every URL the page loads, and assets can be cached
+//! forever (`immutable`) while `index.html` is revalidated (`no-cache`).
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, get};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use rust_embed::Embed;
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
-const INDEX_HTML: &str = include_str!("../../../../web/index.html");
+/// The dashboard's files (`web/` of the workspace).
+#[derive(Embed)]
+#[folder = "../../web/"]
+struct WebFiles;
 
-/// The dashboard entry page.
+/// What `index.html` writes where asset URLs start (replaced by `/assets/<version>`).
+const ASSETS_PLACEHOLDER: &str = "{{assets}}";
+
+/// The Content-Security-Policy of dashboard pages: scripts, styles, fonts and connections only
+/// from this server, no inline scripts or `eval`; images also from `https:` (chat images are
+/// Goofish CDN URLs) and `data:`/`blob:` (previews of files being uploaded).
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data: blob: https:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+    base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The asset version: the first 12 hex digits of a SHA-256 over every file's name and hash.
+fn compute_version() -> String {
+    let mut names: Vec<Cow<'static, str>> = WebFiles::iter().collect();
+    names.sort();
+    let mut h = Sha256::new();
+    for name in names {
+        if let Some(f) = WebFiles::get(&name) {
+            h.update(name.as_bytes());
+            h.update(f.metadata.sha256_hash());
+        }
+    }
+    hex::encode(&h.finalize()[..6])
+}
+
+/// The current asset version (computed once in release builds, where the files are fixed;
+/// at every call in debug builds, where they are read from disk).
+pub fn asset_version() -> Cow<'static, str> {
+    if cfg!(debug_assertions) {
+        return Cow::Owned(compute_version());
+    }
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    Cow::Borrowed(VERSION.get_or_init(compute_version).as_str())
+}
+
+fn dashboard_headers(res: &mut actix_web::HttpResponseBuilder) {
+    res.insert_header((header::CONTENT_SECURITY_POLICY, CSP));
+}
+
+/// The dashboard entry page, with asset URLs of the current version.
 #[get("/")]
 pub async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
+    let html = WebFiles::get("index.html")
+        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        .unwrap_or_default();
+    let prefix = format!("/assets/{}", asset_version());
+    let mut res = HttpResponse::Ok();
+    dashboard_headers(&mut res);
+    res.insert_header((header::CACHE_CONTROL, "no-cache"))
         .content_type("text/html; charset=utf-8")
-        .body(INDEX_HTML)
+        .body(html.replace(ASSETS_PLACEHOLDER, &prefix))
+}
+
+/// One dashboard file (mounted under `/assets`, with gzip). Under the current version it is immutable; under another version (a tab
+/// opened before an upgrade) the current file is served but not cached.
+#[get("/{version}/{path:.*}")]
+pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpResponse {
+    let (version, path) = path.into_inner();
+    let file = (path != "index.html")
+        .then(|| WebFiles::get(&path))
+        .flatten();
+    let Some(file) = file else {
+        let err = crate::ApiError::not_found("not_found", "no such file");
+        return actix_web::ResponseError::error_response(&err);
+    };
+    let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..8]));
+    let cache = if version == asset_version() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes());
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    dashboard_headers(&mut res);
+    res.insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ETAG, etag));
+    if fresh {
+        return res.finish();
+    }
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let content_type = match mime.type_() {
+        mime_guess::mime::TEXT | mime_guess::mime::APPLICATION
+            if mime.get_param("charset").is_none() && is_text(&path) =>
+        {
+            format!("{mime}; charset=utf-8")
+        }
+        _ => mime.to_string(),
+    };
+    res.insert_header((
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    ))
+    .body(match file.data {
+        Cow::Borrowed(b) => actix_web::web::Bytes::from_static(b),
+        Cow::Owned(v) => actix_web::web::Bytes::from(v),
+    })
+}
+
+fn is_text(path: &str) -> bool {
+    [".js", ".css", ".json", ".svg", ".txt", ".html", ".map"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
 }
 
 /// `/docs` → `/docs/` (Swagger UI).
