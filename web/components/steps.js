@@ -1,0 +1,34 @@
+// The step-by-step explanation of a reply decision (preview and stored automatic replies).
+import { html } from '../vendor/preact-htm.module.js';
+import { t, tv } from '../lib/i18n.js';
+
+const GATES = new Set(['paused', 'blacklist', 'system_text', 'quiet_hours', 'min_interval']);
+
+function tone(s) {
+  if (s.outcome === 'fired') return GATES.has(s.level) ? 'warn' : 'ok';
+  return 'muted';
+}
+
+export function StepList({ steps }) {
+  if (!steps || !steps.length) return null;
+  return html`<ol class="steps" data-test="decision-steps">
+    ${steps.map(
+      (s) => html`<li class=${'step step-' + (s.outcome || '')} data-level=${s.level} data-outcome=${s.outcome}>
+        <span class="step-level">${tv('level', s.level)}</span>
+        <span class=${'badge badge-' + tone(s)}>${GATES.has(s.level) && s.outcome === 'fired' ? t('outcome.gate_fired') : tv('outcome', s.outcome)}</span>
+        <span class="step-reason small">${s.reason}</span>
+      </li>`,
+    )}
+  </ol>`;
+}
+
+/** The fixed order the levels are tried in (design.md §3), shown next to the rules. */
+export const PRECEDENCE = ['paused', 'blacklist', 'system_text', 'quiet_hours', 'min_interval', 'item_reply', 'item_keyword', 'general_keyword', 'ai', 'item_default', 'account_default'];
+
+export function Precedence() {
+  return html`<details class="precedence" data-test="reply-precedence">
+    <summary>${t('replies.precedence_title')}</summary>
+    <p class="small muted">${t('replies.precedence_body')}</p>
+    <ol class="precedence-list">${PRECEDENCE.map((l) => html`<li>${tv('level', l)}</li>`)}</ol>
+  </details>`;
+}

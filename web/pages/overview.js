@@ -1,0 +1,155 @@
+// Overview: accounts online/offline, today's figures, a per-day chart and what needs attention.
+import { html, useEffect, useState } from '../vendor/preact-htm.module.js';
+import { t, tv } from '../lib/i18n.js';
+import { useStore } from '../lib/store.js';
+import { get, isMissingRoute } from '../lib/api.js';
+import { accounts, loadAccounts, loadStatuses, accountLabel } from '../lib/accounts.js';
+import { useAsync, useLive, useDebounced } from '../lib/hooks.js';
+import { yuan, num, shanghaiDay } from '../lib/format.js';
+import { PageHeader, Panel, Stat, StatusBadge, ErrorBox, Loading, Empty, Notice, ATTENTION } from '../components/ui.js';
+import { DayChart } from '../components/chart.js';
+
+/** Sum the per-account order summaries into one series per day. */
+async function loadSummary(list, days) {
+  const results = await Promise.allSettled(list.slice(0, 50).map((a) => get(`/accounts/${a.id}/orders/summary`, { days })));
+  const byDay = new Map();
+  for (const r of results) {
+    if (r.status !== 'fulfilled') continue;
+    for (const d of r.value.days) {
+      const cur = byDay.get(d.day) || { day: d.day, placed: 0, paid: 0, paid_amount_fen: 0, deliveries_sent: 0 };
+      cur.placed += d.placed;
+      cur.paid += d.paid;
+      cur.paid_amount_fen += d.paid_amount_fen;
+      cur.deliveries_sent += d.deliveries_sent;
+      byDay.set(d.day, cur);
+    }
+  }
+  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+}
+
+async function loadToday(list) {
+  try {
+    return { ...(await get('/stats/today')), source: 'stats' };
+  } catch (e) {
+    if (!isMissingRoute(e)) throw e;
+    // Older server: orders and deliveries from the per-account summaries; messages unknown.
+    const days = await loadSummary(list, 1);
+    const d = days[days.length - 1] || {};
+    return {
+      day: shanghaiDay(),
+      messages_received: null,
+      auto_replies: null,
+      orders_placed: d.placed ?? 0,
+      orders_paid: d.paid ?? 0,
+      paid_amount_fen: d.paid_amount_fen ?? 0,
+      deliveries_sent: d.deliveries_sent ?? 0,
+      source: 'summary',
+    };
+  }
+}
+
+function Attention({ list, status }) {
+  const flagged = list.filter((a) => ATTENTION.has(a.status) || (a.enabled && a.status === 'offline'));
+  const review = useAsync(() => get('/deliveries', { state: 'uncertain', limit: 1 }), []);
+  const cards = useAsync(() => get('/cards', { limit: 100 }), []);
+  const low = (cards.data?.items || []).filter((c) => c.kind === 'stock' && c.stock && c.stock.available <= (c.body?.low_stock_threshold ?? 0));
+  const uncertain = review.data?.items?.length > 0;
+  if (!flagged.length && !low.length && !uncertain) {
+    return html`<${Empty} icon="check" title=${t('overview.all_good')} />`;
+  }
+  return html`<ul class="attention-list" data-test="attention-list">
+    ${flagged.map((a) => {
+      const s = status[a.id] || {};
+      return html`<li key=${'a' + a.id} data-test="attention-account" data-account-id=${a.id}>
+        <a href="#/accounts" class="attention-name">${accountLabel(a)}</a>
+        <${StatusBadge} status=${s.status || a.status} nextRetryAt=${s.next_retry_at} captchaUrl=${s.captcha_url} />
+        ${s.last_error ? html`<span class="muted small break">${s.last_error}</span>` : null}
+        <span class="attention-hint small">${tv('status_hint', s.status || a.status)}</span>
+      </li>`;
+    })}
+    ${low.map(
+      (c) => html`<li key=${'c' + c.id} data-test="attention-low-stock" data-card-id=${c.id}>
+        <a href=${'#/cards/' + c.id} class="attention-name">${c.name}</a>
+        <span class="badge badge-warn">${t('cards.low_stock', { n: c.stock.available })}</span>
+      </li>`,
+    )}
+    ${uncertain
+      ? html`<li key="review" data-test="attention-review"><a href="#/review" class="attention-name">${t('overview.uncertain_deliveries')}</a>
+          <span class="badge badge-danger">${t('review.needs_review')}</span></li>`
+      : null}
+  </ul>`;
+}
+
+export default function Overview() {
+  const s = useStore(accounts);
+  const [days, setDays] = useState(14);
+  useEffect(() => {
+    loadAccounts().catch(() => {});
+  }, []);
+  const list = s.list || [];
+  const ids = list.map((a) => a.id).join(',');
+  useEffect(() => {
+    const need = list.filter((a) => ATTENTION.has(a.status) || a.status === 'offline').map((a) => a.id);
+    if (need.length) loadStatuses(need);
+  }, [ids]);
+  const today = useAsync(() => (s.list ? loadToday(list) : new Promise(() => {})), [ids]);
+  const summary = useAsync(() => (s.list ? loadSummary(list, days) : new Promise(() => {})), [ids, days]);
+  const refresh = useDebounced(() => {
+    today.reload();
+    summary.reload();
+  }, 2000);
+  useLive((ev) => {
+    if (['message_received', 'message_sent', 'order_updated', 'delivery', 'resync'].includes(ev.type)) refresh();
+  });
+
+  if (s.error && !s.list) return html`<div class="page"><${ErrorBox} error=${s.error} onRetry=${() => loadAccounts(true)} /></div>`;
+  if (!s.list) return html`<${Loading} />`;
+
+  const online = list.filter((a) => a.status === 'online').length;
+  const d = today.data;
+  const sum = summary.data || [];
+  return html`<div class="page" data-test="page-overview">
+    <${PageHeader} title=${t('overview.title')} subtitle=${t('overview.subtitle', { day: d?.day || shanghaiDay() })} />
+    ${!list.length
+      ? html`<${Notice} tone="info" icon="info" data-test="overview-no-accounts">${t('overview.no_accounts')} <a href="#/accounts?add=1">${t('accounts.add')}</a></${Notice}>`
+      : null}
+    <div class="stat-grid" data-test="overview-stats">
+      <${Stat} icon="user" label=${t('overview.online')} value=${html`<span class="text-ok">${online}</span><span class="stat-of"> / ${list.length}</span>`}
+        hint=${t('overview.offline_n', { n: list.length - online })} data-test="stat-online" />
+      <${Stat} icon="chat" label=${t('overview.messages')} value=${d ? num(d.messages_received) : '…'} data-test="stat-messages"
+        hint=${d && d.source === 'summary' ? t('overview.needs_newer_server') : undefined} />
+      <${Stat} icon="reply" label=${t('overview.auto_replies')} value=${d ? num(d.auto_replies) : '…'} data-test="stat-auto-replies" />
+      <${Stat} icon="order" label=${t('overview.orders')} value=${d ? num(d.orders_placed) : '…'} hint=${d ? t('overview.paid_n', { n: d.orders_paid }) : ''} data-test="stat-orders" />
+      <${Stat} icon="truck" label=${t('overview.deliveries')} value=${d ? num(d.deliveries_sent) : '…'} data-test="stat-deliveries" />
+      <${Stat} icon="zap" label=${t('overview.revenue')} value=${d ? yuan(d.paid_amount_fen) : '…'} data-test="stat-revenue" />
+    </div>
+    ${today.error ? html`<${ErrorBox} error=${today.error} onRetry=${today.reload} />` : null}
+    <div class="overview-grid">
+      <${Panel} title=${t('overview.chart_title')} class="overview-chart"
+        actions=${html`<div class="btn-group" role="group" aria-label=${t('overview.range')}>
+          ${[7, 14, 30].map((n) => html`<button type="button" class=${'btn btn-sm' + (days === n ? ' active' : '')} aria-pressed=${days === n ? 'true' : 'false'}
+            onClick=${() => setDays(n)}>${t('overview.days', { n })}</button>`)}
+        </div>`}>
+        ${summary.error ? html`<${ErrorBox} error=${summary.error} onRetry=${summary.reload} />` : null}
+        ${sum.length
+          ? html`<${DayChart} label=${t('overview.chart_title')} xLabel=${t('common.day')} days=${sum.map((x) => x.day)} moneyFmt=${(v) => yuan(Math.round(v))}
+              series=${[
+                { label: t('overview.revenue'), values: sum.map((x) => x.paid_amount_fen), kind: 'bar', scale: 'money', color: '--primary' },
+                { label: t('overview.orders'), values: sum.map((x) => x.placed), kind: 'line', scale: 'count', color: '--info' },
+                { label: t('overview.paid'), values: sum.map((x) => x.paid), kind: 'line', scale: 'count', color: '--ok' },
+                { label: t('overview.deliveries'), values: sum.map((x) => x.deliveries_sent), kind: 'line', scale: 'count', color: '--warn' },
+              ]} />
+              <table class="sr-only"><caption>${t('overview.chart_title')}</caption>
+                <thead><tr><th>${t('common.day')}</th><th>${t('overview.orders')}</th><th>${t('overview.paid')}</th><th>${t('overview.revenue')}</th><th>${t('overview.deliveries')}</th></tr></thead>
+                <tbody>${sum.map((x) => html`<tr><td>${x.day}</td><td>${x.placed}</td><td>${x.paid}</td><td>${yuan(x.paid_amount_fen)}</td><td>${x.deliveries_sent}</td></tr>`)}</tbody>
+              </table>`
+          : summary.loading
+            ? html`<${Loading} />`
+            : html`<${Empty} icon="order" title=${t('overview.no_data')} />`}
+      </${Panel}>
+      <${Panel} title=${t('overview.attention')} class="overview-attention">
+        <${Attention} list=${list} status=${s.status} />
+      </${Panel}>
+    </div>
+  </div>`;
+}
