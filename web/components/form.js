@@ -52,11 +52,11 @@ export function Field({ label, error, hint, children, name, required, class: cls
 }
 
 /** Text-like input bound to form.values[name]. */
-export function TextField({ form, name, label, hint, type = 'text', required, test, placeholder, autocomplete, inputmode, maxlength, min, max, step, class: cls, disabled, autofocus }) {
+export function TextField({ form, name, label, hint, type = 'text', required, test, placeholder, autocomplete, inputmode, maxlength, min, max, step, class: cls, disabled, autofocus, list }) {
   return html`<${Field} label=${label} hint=${hint} error=${form.errors[name]} name=${name} required=${required} class=${cls}>
     ${(a) => html`<input ...${a} class="input" type=${type} name=${name} value=${form.values[name] ?? ''} required=${required}
       placeholder=${placeholder} autocomplete=${autocomplete} inputmode=${inputmode} maxlength=${maxlength} min=${min} max=${max} step=${step}
-      disabled=${disabled} autofocus=${autofocus} data-test=${test}
+      disabled=${disabled} autofocus=${autofocus} data-test=${test} list=${list}
       onInput=${(e) => form.set(name, e.currentTarget.value)} />`}
   </${Field}>`;
 }
