@@ -242,7 +242,7 @@ async fn orders_scenario(s: TestServer) {
         order_ids(&ok(&s, &alice_t, &q(&format!("account_id={}", a.0))).await).len(),
         3
     );
-    let today = xianyu_persistence::shanghai_day(now).to_string();
+    let today = xianyu_domain::clock::local_day(now).to_string();
     assert_eq!(
         order_ids(&ok(&s, &alice_t, &q(&format!("from={today}&to={today}"))).await).len(),
         3

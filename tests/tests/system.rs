@@ -169,3 +169,159 @@ async fn first_start_creates_admin_once() {
         .await;
     assert_eq!(old["username"], "admin");
 }
+
+#[tokio::test]
+async fn dashboard_assets_are_versioned_immutable_and_guarded() {
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let res = s.client.get(s.url("/")).send().await.unwrap();
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+    for directive in [
+        "script-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    let html = res.text().await.unwrap();
+    assert!(!html.contains("{{assets}}"), "placeholders are replaced");
+    assert!(!html.contains("<script>"), "no inline scripts");
+    let start = html.find("/assets/").expect("index links versioned assets");
+    let version: String = html[start + 8..]
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    assert_eq!(version.len(), 12, "{version}");
+    let app = format!("/assets/{version}/app.js");
+
+    let res = s
+        .client
+        .get(s.url(&app))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
+    assert!(h.contains_key("content-security-policy"));
+    let etag = h["etag"].clone();
+    let res = s
+        .client
+        .get(s.url(&app))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+    let old = s
+        .client
+        .get(s.url("/assets/0123456789ab/app.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.status(),
+        StatusCode::OK,
+        "an old tab still gets the file"
+    );
+    assert_eq!(
+        old.headers()["cache-control"],
+        "no-cache",
+        "but not cached under that name"
+    );
+    for missing in [
+        "/assets/x/nope.js",
+        "/assets/x/index.html",
+        "/assets/x/../Cargo.toml",
+    ] {
+        let (st, v) = s.call(Method::GET, missing, None, None).await;
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{missing}"
+        );
+    }
+    let (_, h, _) = s.send(Method::GET, "/api/v1/auth/me", None, None).await;
+    assert_eq!(
+        h["x-content-type-options"], "nosniff",
+        "API answers carry the headers too"
+    );
+}
+
+#[tokio::test]
+async fn error_codes_are_served_without_login() {
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let (st, v) = s.call(Method::GET, "/api/v1/error-codes", None, None).await;
+    assert_eq!(st, StatusCode::OK);
+    let codes = v.as_array().unwrap();
+    assert_eq!(codes.len(), xianyu_api::ErrorCode::ALL.len());
+    let find = |c: &str| codes.iter().find(|e| e["code"] == c).cloned().unwrap();
+    assert_eq!(find("account_not_found")["status"], 404);
+    assert_eq!(find("rate_limited")["status"], 429);
+    assert!(
+        find("invalid_cell")["status"].is_null(),
+        "per-row codes have no status"
+    );
+    assert!(
+        codes
+            .iter()
+            .all(|c| c["meaning"].as_str().is_some_and(|m| !m.is_empty()))
+    );
+}
+
+#[tokio::test]
+async fn stats_today_counts_only_the_callers_accounts() {
+    use xianyu_domain::{AccountId, MessageDirection, MessageLog, MessageRecord};
+    let s = TestServer::start(Backend::Sqlite).unwrap();
+    let admin = s.admin_token().await;
+    let alice = s.user_token(&admin, "alice").await;
+    let (st, a) = s
+        .call(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&alice),
+            Some(serde_json::json!({"cookie": "unb=2201; cookie2=x", "enabled": false})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let now = chrono::Utc::now().timestamp_millis();
+    s.store()
+        .record_message(&MessageRecord {
+            account: AccountId(a["id"].as_i64().unwrap()),
+            cid: "c1".into(),
+            message_id: Some("1.PNM".into()),
+            peer_id: Some("2200".into()),
+            peer_name: None,
+            item_id: None,
+            direction: MessageDirection::Buyer,
+            text: "在吗".into(),
+            at: now,
+        })
+        .unwrap();
+    let (st, v) = s
+        .call(Method::GET, "/api/v1/stats/today", Some(&alice), None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["messages_received"], 1, "{v}");
+    assert_eq!(v["timezone"], "Asia/Shanghai");
+    assert_eq!(v["day"], xianyu_domain::clock::local_day(now).to_string());
+    let (_, v) = s
+        .call(Method::GET, "/api/v1/stats/today", Some(&admin), None)
+        .await;
+    assert_eq!(
+        v["messages_received"], 0,
+        "another user's messages do not count"
+    );
+    let (st, _) = s.call(Method::GET, "/api/v1/stats/today", None, None).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+}

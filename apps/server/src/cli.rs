@@ -34,6 +34,8 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the table of API error codes (Markdown, as in docs/API.md).
+    ErrorCodes,
     /// Goofish protocol debugging tools.
     #[command(subcommand)]
     Goofish(GoofishCommand),

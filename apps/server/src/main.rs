@@ -25,6 +25,10 @@ fn main() -> std::process::ExitCode {
             print!("{}", xianyu_api::openapi::openapi_json());
             Ok(())
         }
+        Command::ErrorCodes => {
+            print!("{}", xianyu_api::ErrorCode::markdown_table());
+            Ok(())
+        }
         Command::Goofish(cmd) => goofish_cmd::run(cmd),
     };
     match result {

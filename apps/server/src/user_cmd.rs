@@ -33,9 +33,16 @@ pub fn run(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
             let role: Role = role.parse().map_err(|e| anyhow!("{e}"))?;
             let (pw, generated) = read_or_generate(password_stdin)?;
             let hash = hash_password(&pw).map_err(|e| anyhow!(e.message))?;
-            let user = store
+            let mut user = store
                 .create_user(name.as_str(), &hash, role)
                 .map_err(|e| anyhow!("cannot create user '{username}': {e}"))?;
+            if generated {
+                let update = xianyu_persistence::UserUpdate {
+                    must_change_password: Some(true),
+                    ..Default::default()
+                };
+                user = store.update_user(user.id, &update)?;
+            }
             println!(
                 "created user '{}' (id {}, role {})",
                 user.username, user.id, user.role
@@ -54,7 +61,13 @@ pub fn run(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
             let (pw, generated) = read_or_generate(password_stdin)?;
             let hash = hash_password(&pw).map_err(|e| anyhow!(e.message))?;
             let id = xianyu_domain::UserId(user.id);
-            store.update_user(id, Some(&hash), None, None)?;
+            let update = xianyu_persistence::UserUpdate {
+                password_hash: Some(&hash),
+                // A generated password is temporary; one read from stdin was chosen on purpose.
+                must_change_password: Some(generated),
+                ..Default::default()
+            };
+            store.update_user(id, &update)?;
             let ended = store.revoke_user_sessions(id, None)?;
             println!("password of '{username}' reset; {ended} session(s) ended");
             if generated {

@@ -2,6 +2,7 @@
 //! `AdminUser` extractors that make authentication part of a handler's signature.
 
 use crate::ApiError;
+use crate::error::ErrorCode;
 use crate::error::read;
 use crate::session_cache::CachedSession;
 use crate::state::AppState;
@@ -85,11 +86,11 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => ApiError::unauthorized(
-                    "token_expired",
+                ErrorKind::ExpiredSignature => ApiError::new(
+                    ErrorCode::TokenExpired,
                     "the access token has expired; log in again",
                 ),
-                _ => ApiError::unauthorized("invalid_token", "the access token is invalid"),
+                _ => ApiError::new(ErrorCode::InvalidToken, "the access token is invalid"),
             })
     }
 }
@@ -116,22 +117,22 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
         .ok_or_else(|| {
-            ApiError::unauthorized(
-                "missing_token",
+            ApiError::new(
+                ErrorCode::MissingToken,
                 "an Authorization: Bearer token is required",
             )
         })?;
     let text = value
         .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid_token", "the access token is invalid"))?;
+        .map_err(|_| ApiError::new(ErrorCode::InvalidToken, "the access token is invalid"))?;
     match text.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim().to_owned())
         }
-        _ => Err(ApiError::unauthorized(
-            "missing_token",
+        _ => Err(ApiError::new(
+            ErrorCode::MissingToken,
             "an Authorization: Bearer token is required",
         )),
     }
@@ -169,7 +170,10 @@ pub(crate) async fn authenticate_token(
             let store = state.store.clone();
             let live = read(&state.store, move || Ok(store.live_session(&sid)?)).await?;
             let (_, user) = live.ok_or_else(|| {
-                ApiError::unauthorized("session_revoked", "the session has ended; log in again")
+                ApiError::new(
+                    ErrorCode::SessionRevoked,
+                    "the session has ended; log in again",
+                )
             })?;
             let fresh = CachedSession {
                 user: UserId(user.id),
@@ -181,8 +185,8 @@ pub(crate) async fn authenticate_token(
         }
     };
     if claimed_user != Some(cached.user.0) {
-        return Err(ApiError::unauthorized(
-            "invalid_token",
+        return Err(ApiError::new(
+            ErrorCode::InvalidToken,
             "the access token is invalid",
         ));
     }
@@ -218,7 +222,10 @@ impl FromRequest for AdminUser {
             if user.role == Role::Admin {
                 Ok(AdminUser(user))
             } else {
-                Err(ApiError::forbidden("this action needs the admin role"))
+                Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "this action needs the admin role",
+                ))
             }
         })
     }

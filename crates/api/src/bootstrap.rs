@@ -81,8 +81,15 @@ fn ensure_admin(store: &Store, data_dir: &Path) -> Result<Option<String>, Bootst
     }
     let password = random_password();
     let hash = hash_password(&password).map_err(|e: ApiError| BootstrapError(e.message))?;
-    store
+    let admin = store
         .create_user("admin", &hash, Role::Admin)
+        .map_err(|e| BootstrapError(format!("cannot create admin user: {e}")))?;
+    let temporary = xianyu_persistence::UserUpdate {
+        must_change_password: Some(true),
+        ..Default::default()
+    };
+    store
+        .update_user(admin.id, &temporary)
         .map_err(|e| BootstrapError(format!("cannot create admin user: {e}")))?;
     write_private_file(
         &data_dir.join(INITIAL_ADMIN_PASSWORD_FILE),

@@ -6,7 +6,7 @@
 //! Everything except [`write_file`] / [`read_file`] / [`remove_file`] is pure.
 
 use crate::error::ApiError;
-use actix_web::http::StatusCode;
+use crate::error::ErrorCode;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -61,13 +61,12 @@ pub enum ImageError {
 impl From<ImageError> for ApiError {
     fn from(e: ImageError) -> Self {
         match e {
-            ImageError::Unsupported(m) => ApiError::bad_request("unsupported_image", m),
+            ImageError::Unsupported(m) => ApiError::new(ErrorCode::UnsupportedImage, m),
             ImageError::TooLarge => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "image_too_large",
+                ErrorCode::ImageTooLarge,
                 format!("images may be at most {MAX_UPLOAD_BYTES} bytes"),
             ),
-            ImageError::Dimensions(m) => ApiError::bad_request("image_dimensions", m),
+            ImageError::Dimensions(m) => ApiError::new(ErrorCode::ImageDimensions, m),
         }
     }
 }

@@ -24,6 +24,6 @@ mod state;
 mod system;
 mod xlsx_rules;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use server::{RunningServer, spawn};
 pub use settings::Settings;

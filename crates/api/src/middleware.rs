@@ -3,11 +3,12 @@
 
 use crate::ApiError;
 use crate::auth::LoggedUser;
+use crate::error::ErrorCode;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, Next};
-use actix_web::{Error, HttpMessage, ResponseError};
+use actix_web::{Error, HttpMessage};
 use std::time::Instant;
 
 /// Logs method, path (without query), status, duration and user id — never bodies or headers.
@@ -53,17 +54,21 @@ pub fn envelope_errors<B: MessageBody + 'static>(
     }
     let status = res.status();
     let (code, message) = match status.as_u16() {
-        404 => ("not_found", "no such route"),
-        405 => ("method_not_allowed", "method not allowed on this route"),
-        413 => ("payload_too_large", "request body too large"),
-        415 => ("unsupported_media_type", "unsupported content type"),
-        400 => ("bad_request", "bad request"),
-        s if s >= 500 => ("internal_error", "internal server error"),
-        _ => ("error", "request failed"),
+        404 => (ErrorCode::NotFound, "no such route"),
+        405 => (
+            ErrorCode::MethodNotAllowed,
+            "method not allowed on this route",
+        ),
+        413 => (ErrorCode::PayloadTooLarge, "request body too large"),
+        415 => (ErrorCode::UnsupportedMediaType, "unsupported content type"),
+        s if s >= 500 => (ErrorCode::InternalError, "internal server error"),
+        _ => (ErrorCode::BadRequest, "request failed"),
     };
-    let err = ApiError::new(status, code, message);
+    // The answer keeps the framework's status; only the body becomes the envelope.
+    let body = ApiError::new(code, message).envelope();
     let (req, _) = res.into_parts();
-    let new: ServiceResponse<BoxBody> = ServiceResponse::new(req, err.error_response());
+    let new: ServiceResponse<BoxBody> =
+        ServiceResponse::new(req, actix_web::HttpResponse::build(status).json(body));
     Ok(ErrorHandlerResponse::Response(new.map_into_right_body()))
 }
 

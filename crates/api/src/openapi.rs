@@ -2,8 +2,8 @@
 
 use crate::error::{ErrorBody, ErrorEnvelope};
 use crate::routes::{
-    accounts, auth, cards, conversations, deliveries, delivery_rules, dto, events, health, items,
-    keywords_xlsx, orders, replies, settings, uploads, users,
+    accounts, auth, cards, conversations, deliveries, delivery_rules, dto, error_codes, events,
+    health, items, keywords_xlsx, orders, replies, settings, stats, uploads, users,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -94,6 +94,8 @@ use utoipa::{Modify, OpenApi};
         orders::order_summary,
         orders::redeliver,
         deliveries::list_deliveries,
+        stats::today,
+        error_codes::list_error_codes,
     ),
     components(schemas(ErrorEnvelope, ErrorBody, dto::ApiRole)),
     modifiers(&BearerAuth),
@@ -110,6 +112,7 @@ use utoipa::{Modify, OpenApi};
         (name = "cards", description = "Cards (卡券) of the calling user and their stock lines; HTTP-fetch header values are never returned"),
         (name = "delivery", description = "Delivery rules and the delivery preview. Only the caller's enabled rules count; a rule matches by item id or by keyword in the folded title/local description; a spec-specific rule beats spec-less ones; exactly one rule must remain (else no_rule or ambiguous)."),
         (name = "orders", description = "Orders of the caller's accounts with their state history and delivery records, per-day summaries, the review list of deliveries (`uncertain` ones wait for a human) and manual re-delivery. Days are Asia/Shanghai calendar days."),
+        (name = "stats", description = "Statistics of the caller's accounts (Asia/Shanghai days)"),
         (name = "system", description = "Health")
     )
 )]

@@ -4,6 +4,7 @@
 use crate::auth::JwtKeys;
 use crate::auto_reply::{AutoReplyHandler, RuleCache};
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
+use crate::error::ErrorCode;
 use crate::ratelimit::LoginLimiter;
 use crate::runner_host::RunnerHost;
 use crate::settings::Settings;
@@ -130,8 +131,8 @@ fn build(
                     .config(utoipa_swagger_ui::Config::from("/openapi.json")),
             )
             .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(crate::ApiError::not_found(
-                    "not_found",
+                Err::<actix_web::HttpResponse, _>(crate::ApiError::new(
+                    ErrorCode::NotFound,
                     "no such route",
                 ))
             }))

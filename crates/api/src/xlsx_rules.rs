@@ -310,7 +310,7 @@ fn parse_row(row: u32, values: &[Option<&Data>]) -> Result<KeywordRule, RowError
         ));
     }
     dto.into_rule()
-        .map_err(|e| row_error(row, e.code, e.message))
+        .map_err(|e| row_error(row, e.code.as_str(), e.message))
 }
 
 fn bad_priority(row: u32) -> RowError {

@@ -5,6 +5,7 @@
 //! to reuse the same validation and decisions the server makes.
 
 pub mod account;
+pub mod clock;
 pub mod delivery;
 pub mod error;
 pub mod ids;

@@ -114,6 +114,9 @@ pub struct User {
     pub enabled: bool,
     /// When the user was created (UTC).
     pub created_at: NaiveDateTime,
+    /// The password was set by someone else (generated, or an admin's reset): the user should
+    /// choose their own.
+    pub must_change_password: bool,
 }
 
 #[cfg(test)]

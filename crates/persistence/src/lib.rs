@@ -18,6 +18,7 @@ mod runner_ports;
 mod schema;
 mod sessions;
 mod settings;
+mod stats;
 pub mod testing;
 mod uploads;
 mod users;
@@ -34,13 +35,13 @@ pub use crypto::{KEY_LEN, SecretBox};
 pub use error::StoreError;
 pub use orders::{
     DaySummary, DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
-    shanghai_day, shanghai_day_start_ms,
 };
 pub use replies::{ReplyConfig, StoredRule};
 pub use sessions::SessionRecord;
 pub use settings::REGISTRATION_OPEN;
+pub use stats::DayTotals;
 pub use uploads::UploadRecord;
-pub use users::UserRecord;
+pub use users::{UserRecord, UserUpdate};
 
 use connection::{AnyConnection, Pool};
 

@@ -9,6 +9,7 @@ diesel::table! {
         enabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        must_change_password -> Bool,
     }
 }
 
@@ -173,6 +174,7 @@ diesel::joinable!(uploads -> users (user_id));
 diesel::joinable!(upload_cdn -> uploads (upload_id));
 diesel::joinable!(upload_cdn -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(uploads, upload_cdn);
+diesel::allow_tables_to_appear_in_same_query!(accounts, auto_replies);
 
 diesel::table! {
     items (id) {

@@ -25,6 +25,8 @@ pub struct UserRecord {
     pub created_at: NaiveDateTime,
     /// Last change (UTC).
     pub updated_at: NaiveDateTime,
+    /// The password was set by someone else; the user should choose their own.
+    pub must_change_password: bool,
 }
 
 impl UserRecord {
@@ -36,6 +38,7 @@ impl UserRecord {
             role: self.role.parse().unwrap_or(Role::User),
             enabled: self.enabled,
             created_at: self.created_at,
+            must_change_password: self.must_change_password,
         }
     }
 }
@@ -51,10 +54,25 @@ struct NewUserRow<'a> {
     updated_at: NaiveDateTime,
 }
 
-#[derive(AsChangeset, Default)]
+/// What [`Store::update_user`] changes; `None` keeps a field.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserUpdate<'a> {
+    /// A new bcrypt hash.
+    pub password_hash: Option<&'a str>,
+    /// Whether the user must choose another password (set it with every new password: true
+    /// when someone else chose it).
+    pub must_change_password: Option<bool>,
+    /// A new role.
+    pub role: Option<Role>,
+    /// Enable or disable the user.
+    pub enabled: Option<bool>,
+}
+
+#[derive(AsChangeset)]
 #[diesel(table_name = users)]
 struct UserChanges<'a> {
     password_hash: Option<&'a str>,
+    must_change_password: Option<bool>,
     role: Option<&'a str>,
     enabled: Option<bool>,
     updated_at: Option<NaiveDateTime>,
@@ -98,6 +116,7 @@ impl Store {
             role,
             enabled: true,
             created_at: t,
+            must_change_password: false,
         })
     }
 
@@ -147,17 +166,12 @@ impl Store {
     }
 
     /// Changes a user's password hash, role or enabled flag (admin function or own password).
-    pub fn update_user(
-        &self,
-        id: UserId,
-        password_hash: Option<&str>,
-        role: Option<Role>,
-        enabled: Option<bool>,
-    ) -> Result<User, StoreError> {
+    pub fn update_user(&self, id: UserId, update: &UserUpdate<'_>) -> Result<User, StoreError> {
         let changes = UserChanges {
-            password_hash,
-            role: role.map(Role::as_str),
-            enabled,
+            password_hash: update.password_hash,
+            must_change_password: update.must_change_password,
+            role: update.role.map(Role::as_str),
+            enabled: update.enabled,
             updated_at: Some(now()),
         };
         let mut conn = self.conn()?;

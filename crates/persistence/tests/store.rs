@@ -100,7 +100,15 @@ fn scenario(store: &Store) {
     let s3 = store.create_session(bob.id, past).unwrap();
     assert!(store.live_session(&s3).unwrap().is_none());
     let s4 = store.create_session(bob.id, far).unwrap();
-    store.update_user(bob.id, None, None, Some(false)).unwrap();
+    store
+        .update_user(
+            bob.id,
+            &xianyu_persistence::UserUpdate {
+                enabled: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert!(
         store.live_session(&s4).unwrap().is_none(),
         "disabled users have no live session"

@@ -6,6 +6,7 @@ use super::dto::{
     UpdateAccountRequest,
 };
 use crate::auth::AuthUser;
+use crate::error::ErrorCode;
 use crate::error::{ApiError, ErrorEnvelope, blocking, read};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
@@ -24,8 +25,8 @@ const MAX_COOKIE_BYTES: usize = 16 * 1024;
 /// Xianyu user id from its `unb` cookie.
 fn parse_cookie(raw: &str) -> Result<(String, XianyuUserId), ApiError> {
     if raw.len() > MAX_COOKIE_BYTES {
-        return Err(ApiError::bad_request(
-            "invalid_cookie",
+        return Err(ApiError::new(
+            ErrorCode::InvalidCookie,
             format!("cookie string exceeds {MAX_COOKIE_BYTES} bytes"),
         ));
     }
@@ -49,14 +50,14 @@ fn runner_change(before: &Account, after: &Account) -> Option<AccountChange> {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("account_not_found", "account not found")
+    ApiError::new(ErrorCode::AccountNotFound, "account not found")
 }
 
 fn store_err(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => not_found(),
-        StoreError::Conflict(_) => ApiError::conflict(
-            "account_exists",
+        StoreError::Conflict(_) => ApiError::new(
+            ErrorCode::AccountExists,
             "you already have an account with this Xianyu user id",
         ),
         other => other.into(),

@@ -4,14 +4,15 @@ use super::dto::{
     ChangePasswordRequest, CreateUserRequest, LoginRequest, LoginResponse, LoginUser, UserView,
 };
 use crate::auth::{AuthUser, dummy_hash, hash_password, verify_password};
+use crate::error::ErrorCode;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use xianyu_domain::{Password, Role, Username};
-use xianyu_persistence::StoreError;
+use xianyu_persistence::{StoreError, UserUpdate};
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized("invalid_credentials", "wrong username or password")
+    ApiError::new(ErrorCode::InvalidCredentials, "wrong username or password")
 }
 
 /// Log in with username and password.
@@ -68,6 +69,7 @@ pub async fn login(
             id: user.id,
             role: user.role.parse::<Role>().unwrap_or(Role::User).into(),
             username: user.username,
+            must_change_password: user.must_change_password,
         },
     }))
 }
@@ -120,6 +122,12 @@ pub async fn change_password(
         new_password,
     } = body.into_inner()?;
     let new_password = Password::parse(&new_password)?;
+    if new_password.expose() == current_password {
+        return Err(ApiError::new(
+            ErrorCode::SamePassword,
+            "the new password must differ from the current one",
+        ));
+    }
     let store = state.store.clone();
     let uid = user.id;
     let ok = blocking(move || {
@@ -130,15 +138,19 @@ pub async fn change_password(
     if !ok {
         state.limiter.record_failure(ip, &user.username);
         return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
-            "wrong_password",
+            ErrorCode::WrongPassword,
             "the current password is wrong",
         ));
     }
     let store = state.store.clone();
     blocking(move || {
         let hash = hash_password(new_password.expose())?;
-        store.update_user(uid, Some(&hash), None, None)?;
+        let update = UserUpdate {
+            password_hash: Some(&hash),
+            must_change_password: Some(false),
+            ..UserUpdate::default()
+        };
+        store.update_user(uid, &update)?;
         store.revoke_user_sessions(uid, Some(&user.session))?;
         Ok(())
     })
@@ -165,8 +177,8 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     if body.role.is_some() {
-        return Err(ApiError::bad_request(
-            "invalid_request",
+        return Err(ApiError::new(
+            ErrorCode::InvalidRequest,
             "role cannot be chosen when registering",
         ));
     }
@@ -176,7 +188,8 @@ pub async fn register(
     let user = blocking(move || {
         if !store.registration_open()? {
             return Err(
-                ApiError::forbidden("registration is closed").with_code("registration_closed")
+                ApiError::new(ErrorCode::Forbidden, "registration is closed")
+                    .with_code(ErrorCode::RegistrationClosed),
             );
         }
         let hash = hash_password(password.expose())?;
@@ -191,7 +204,9 @@ pub async fn register(
 /// Maps a username conflict to `username_taken`.
 pub fn username_taken(e: StoreError) -> ApiError {
     match e {
-        StoreError::Conflict(_) => ApiError::conflict("username_taken", "this username is taken"),
+        StoreError::Conflict(_) => {
+            ApiError::new(ErrorCode::UsernameTaken, "this username is taken")
+        }
         other => other.into(),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::dto::from_ms;
 use crate::ApiError;
+use crate::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,8 +20,8 @@ pub const MASK: &str = "***";
 /// Maps a domain validation error to 400 with its stable code (404 `card_not_found`).
 pub fn delivery_err(e: DeliveryError) -> ApiError {
     match e {
-        DeliveryError::CardNotFound => ApiError::not_found("card_not_found", "card not found"),
-        other => ApiError::bad_request(other.code(), other.to_string()),
+        DeliveryError::CardNotFound => ApiError::new(ErrorCode::CardNotFound, "card not found"),
+        other => ApiError::coded(other.code(), other),
     }
 }
 
@@ -198,8 +199,8 @@ fn keep_masked(h: HeaderDto, stored: &[(String, String)]) -> Result<(String, Str
     }
     match stored.iter().find(|(n, _)| n.eq_ignore_ascii_case(&h.name)) {
         Some((_, value)) => Ok((h.name, value.clone())),
-        None => Err(ApiError::bad_request(
-            "invalid_header",
+        None => Err(ApiError::new(
+            ErrorCode::InvalidHeader,
             format!(
                 "header {:?} has no stored value to keep: send its value",
                 h.name

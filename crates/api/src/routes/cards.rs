@@ -9,21 +9,17 @@ use super::card_dto::{
 use super::dto::{Page, PageQuery};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, patch, post, web};
 use futures_util::StreamExt;
 use xianyu_domain::delivery::{CardId, CardKind, MAX_CARD_TEXT_CHARS, stock_lines};
-use xianyu_persistence::{MAX_STOCK_LINES_PER_CALL, StoreError};
+use xianyu_persistence::MAX_STOCK_LINES_PER_CALL;
 
 /// Largest stock upload body (10,000 lines of up to ~200 bytes).
 pub const STOCK_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Maps a store error of a card operation (`card_not_found` for a missing or foreign card).
-pub(crate) fn card_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "card_not_found")
-}
-
 /// List the caller's cards, oldest first (stock cards with their line counts).
 #[utoipa::path(tag = "cards", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<CardView>)))]
 #[get("/cards")]
@@ -73,8 +69,12 @@ pub async fn create_card(
 async fn view(state: &AppState, user: &AuthUser, id: CardId) -> Result<CardView, ApiError> {
     let (store, uid) = (state.store.clone(), user.id);
     blocking(move || {
-        let r = store.get_card(uid, id).map_err(card_err)?;
-        let counts = store.stock_counts(uid, id).map_err(card_err)?;
+        let r = store
+            .get_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
+        let counts = store
+            .stock_counts(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
         Ok(CardView::new(&r, Some(counts)))
     })
     .await
@@ -106,9 +106,13 @@ pub async fn update_card(
     let req = body.into_inner()?;
     let (store, uid, id) = (state.store.clone(), user.id, CardId(*id));
     blocking(move || {
-        let stored = store.get_card(uid, id).map_err(card_err)?;
+        let stored = store
+            .get_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
         let card = req.apply(stored.card)?;
-        store.update_card(uid, &card).map_err(card_err)
+        store
+            .update_card(uid, &card)
+            .or_not_found(ErrorCode::CardNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id).await?))
@@ -126,15 +130,19 @@ pub async fn delete_card(
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, id) = (state.store.clone(), user.id, CardId(*id));
     blocking(move || {
-        store.get_card(uid, id).map_err(card_err)?;
+        store
+            .get_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
         let rules = store.rules_using_card(uid, id)?;
         if !rules.is_empty() {
-            return Err(ApiError::conflict(
-                "card_in_use",
+            return Err(ApiError::new(
+                ErrorCode::CardInUse,
                 format!("delivery rules {rules:?} use this card; delete or change them first"),
             ));
         }
-        store.delete_card(uid, id).map_err(card_err)
+        store
+            .delete_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -148,18 +156,16 @@ async fn json_body<T: serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     if !req.content_type().contains("json") {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ));
     }
     let mut bytes = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::InvalidJson, e.to_string()))?;
         if bytes.len() + chunk.len() > limit {
             return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 format!("request body exceeds {limit} bytes"),
             ));
         }
@@ -167,11 +173,11 @@ async fn json_body<T: serde::de::DeserializeOwned>(
     }
     serde_json::from_slice(&bytes).map_err(|e| {
         let code = if e.is_data() {
-            "invalid_request"
+            ErrorCode::InvalidRequest
         } else {
-            "invalid_json"
+            ErrorCode::InvalidJson
         };
-        ApiError::bad_request(code, e.to_string())
+        ApiError::new(code, e.to_string())
     })
 }
 
@@ -195,8 +201,8 @@ pub async fn append_stock(
         .iter()
         .position(|l| l.chars().count() > MAX_CARD_TEXT_CHARS)
     {
-        return Err(ApiError::bad_request(
-            "stock_line_too_long",
+        return Err(ApiError::new(
+            ErrorCode::StockLineTooLong,
             format!(
                 "line {} is longer than {MAX_CARD_TEXT_CHARS} characters",
                 n + 1
@@ -204,28 +210,35 @@ pub async fn append_stock(
         ));
     }
     if count == 0 {
-        return Err(ApiError::bad_request(
-            "no_stock_lines",
+        return Err(ApiError::new(
+            ErrorCode::NoStockLines,
             "lines has no non-blank line",
         ));
     }
     if count > MAX_STOCK_LINES_PER_CALL {
-        return Err(ApiError::bad_request(
-            "too_many_stock_lines",
+        return Err(ApiError::new(
+            ErrorCode::TooManyStockLines,
             format!("at most {MAX_STOCK_LINES_PER_CALL} lines per call (got {count})"),
         ));
     }
     let (store, uid, id) = (state.store.clone(), user.id, CardId(*id));
     let result = blocking(move || {
-        let card = store.get_card(uid, id).map_err(card_err)?;
+        let card = store
+            .get_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
         if !matches!(card.card.kind, CardKind::Stock { .. }) {
-            return Err(ApiError::conflict(
-                "not_a_stock_card",
+            return Err(ApiError::new(
+                ErrorCode::NotAStockCard,
                 "only stock cards take stock lines",
             ));
         }
-        let added = store.append_stock(uid, id, &body.lines).map_err(card_err)?;
-        let available = store.stock_counts(uid, id).map_err(card_err)?.available;
+        let added = store
+            .append_stock(uid, id, &body.lines)
+            .or_not_found(ErrorCode::CardNotFound)?;
+        let available = store
+            .stock_counts(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?
+            .available;
         Ok(AppendStockResult { added, available })
     })
     .await?;
@@ -255,11 +268,13 @@ pub async fn get_stock(
     );
     let (store, uid, id) = (state.store.clone(), user.id, CardId(*id));
     let view = blocking(move || {
-        let counts = store.stock_counts(uid, id).map_err(card_err)?;
+        let counts = store
+            .stock_counts(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
         let (lines, next_cursor) = if with_lines {
             let rows = store
                 .list_stock(uid, id, consumed, after, limit + 1)
-                .map_err(card_err)?;
+                .or_not_found(ErrorCode::CardNotFound)?;
             let page = Page::from_rows(
                 rows,
                 limit,
@@ -292,14 +307,19 @@ pub async fn delete_stock_line(
     let (id, line_id) = path.into_inner();
     let (store, uid, id) = (state.store.clone(), user.id, CardId(id));
     blocking(move || {
-        store.get_card(uid, id).map_err(card_err)?;
-        match store.delete_stock_line(uid, id, line_id) {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(ApiError::conflict(
-                "stock_line_consumed",
+        store
+            .get_card(uid, id)
+            .or_not_found(ErrorCode::CardNotFound)?;
+        let deleted = store
+            .delete_stock_line(uid, id, line_id)
+            .or_not_found(ErrorCode::StockLineNotFound)?;
+        if deleted {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorCode::StockLineConsumed,
                 "this line was delivered and cannot be deleted",
-            )),
-            Err(e) => Err(ApiError::from_store(e, "stock_line_not_found")),
+            ))
         }
     })
     .await?;

@@ -3,6 +3,7 @@
 use super::card_dto::{delivery_err, present, to_u32};
 use super::dto::{PageQuery, from_ms};
 use crate::ApiError;
+use crate::error::ErrorCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,8 +116,8 @@ impl UpdateItemRequest {
         if let Some(d) = &self.description
             && d.chars().count() > MAX_ITEM_DESCRIPTION_CHARS
         {
-            return Err(ApiError::bad_request(
-                "description_too_long",
+            return Err(ApiError::new(
+                ErrorCode::DescriptionTooLong,
                 "description must be at most 10000 characters",
             ));
         }
@@ -214,8 +215,8 @@ fn item_match(kind: MatchKind, value: String) -> ItemMatch {
 
 fn check_remark(remark: &str) -> Result<(), ApiError> {
     if remark.trim().chars().count() > MAX_RULE_REMARK_CHARS {
-        return Err(ApiError::bad_request(
-            "remark_too_long",
+        return Err(ApiError::new(
+            ErrorCode::RemarkTooLong,
             "remark must be at most 200 characters",
         ));
     }

@@ -4,17 +4,12 @@
 use super::dto::{ConversationView, MessageView, Page, PageQuery, SendMessageRequest, SendResult};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use goofish_protocol::lwp::SendContent;
 use xianyu_domain::AccountId;
-use xianyu_persistence::StoreError;
 use xianyu_runner::{RunnerError, SendVerdict};
-
-fn conv_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "conversation_not_found")
-}
 
 /// List an account's conversations, most recent first.
 #[utoipa::path(
@@ -46,7 +41,7 @@ pub async fn list_conversations(
     let rows = blocking(move || {
         store
             .list_conversations(user.id, account, before, limit + 1)
-            .map_err(|e| ApiError::from_store(e, "account_not_found"))
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     let cursor = |c: &xianyu_persistence::Conversation| format!("{}_{}", c.last_at, c.id);
@@ -78,7 +73,7 @@ pub async fn list_messages(
     let rows = blocking(move || {
         store
             .conversation_messages(user.id, id, before, limit + 1)
-            .map_err(conv_err)
+            .or_not_found(ErrorCode::ConversationNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
@@ -118,22 +113,27 @@ pub async fn send_message(
     let content = match &upload {
         Some(_) if req.text.is_none() && req.image_url.is_none() => None,
         Some(_) => {
-            return Err(ApiError::bad_request(
-                "invalid_message",
+            return Err(ApiError::new(
+                ErrorCode::InvalidMessage,
                 "give exactly one of text, image_url or upload_id",
             ));
         }
         None => Some(req.into_content()?),
     };
     let store = state.store.clone();
-    let conv = blocking(move || store.get_conversation(user.id, id).map_err(conv_err)).await?;
+    let conv = blocking(move || {
+        store
+            .get_conversation(user.id, id)
+            .or_not_found(ErrorCode::ConversationNotFound)
+    })
+    .await?;
     let content = match (content, upload) {
         (Some(c), _) => c,
         (None, upload) => upload_content(&state, &user, conv.account_id, upload).await?,
     };
     let buyer = conv.buyer_id.clone().ok_or_else(|| {
-        ApiError::conflict(
-            "buyer_unknown",
+        ApiError::new(
+            ErrorCode::BuyerUnknown,
             "the buyer of this conversation is not known yet",
         )
     })?;
@@ -142,18 +142,14 @@ pub async fn send_message(
         .send(conv.account_id, &conv.cid, &buyer, content)
         .await
         .map_err(|e| match e {
-            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::conflict(
-                "account_offline",
+            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::new(
+                ErrorCode::AccountOffline,
                 "the account is not connected; check its status",
             ),
-            other => ApiError::new(StatusCode::BAD_GATEWAY, "send_failed", other.to_string()),
+            other => ApiError::new(ErrorCode::SendFailed, other.to_string()),
         })?;
     match verdict {
-        SendVerdict::Rejected { reason } => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "message_rejected",
-            reason,
-        )),
+        SendVerdict::Rejected { reason } => Err(ApiError::new(ErrorCode::MessageRejected, reason)),
         other => Ok(HttpResponse::Ok().json(SendResult::from(other))),
     }
 }
@@ -174,10 +170,12 @@ pub async fn lift_pause(
     let id = id.into_inner();
     let store = state.store.clone();
     blocking(move || {
-        let conv = store.get_conversation(user.id, id).map_err(conv_err)?;
+        let conv = store
+            .get_conversation(user.id, id)
+            .or_not_found(ErrorCode::ConversationNotFound)?;
         store
             .lift_chat_pause(user.id, conv.account_id, &conv.cid)
-            .map_err(conv_err)
+            .or_not_found(ErrorCode::ConversationNotFound)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -191,7 +189,7 @@ async fn upload_content(
     account: AccountId,
     upload: Option<String>,
 ) -> Result<SendContent, ApiError> {
-    let not_found = || ApiError::not_found("upload_not_found", "upload not found");
+    let not_found = || ApiError::new(ErrorCode::UploadNotFound, "upload not found");
     let upload = upload
         .filter(|u| crate::images::is_upload_id(u))
         .ok_or_else(not_found)?;
@@ -199,7 +197,7 @@ async fn upload_content(
     blocking(move || {
         store
             .get_upload(uid, &u)
-            .map_err(|e| ApiError::from_store(e, "upload_not_found"))
+            .or_not_found(ErrorCode::UploadNotFound)
     })
     .await?;
     state
@@ -207,23 +205,20 @@ async fn upload_content(
         .upload_content(&state.store, &state.uploads_dir, account, &upload)
         .await
         .map_err(|e| match e {
-            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::conflict(
-                "account_offline",
+            RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::new(ErrorCode::AccountOffline,
                 "the account is not connected; check its status",
             ),
-            RunnerError::UploadLoginPage => ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "upload_login_page",
+            RunnerError::UploadLoginPage => ApiError::new(ErrorCode::UploadLoginPage,
                 "Goofish answered the image upload with its login page: the account's cookie is no longer valid",
             ),
-            other => ApiError::new(StatusCode::BAD_GATEWAY, "upload_failed", other.to_string()),
+            other => ApiError::new(ErrorCode::UploadFailed, other.to_string()),
         })
 }
 
 impl super::dto::SendMessageRequest {
     /// Validates the body into what the connection sends.
     fn into_content(self) -> Result<SendContent, ApiError> {
-        let invalid = |m: &str| ApiError::bad_request("invalid_message", m.to_owned());
+        let invalid = |m: &str| ApiError::new(ErrorCode::InvalidMessage, m.to_owned());
         match (self.text, self.image_url) {
             (Some(t), None) if !t.trim().is_empty() && t.chars().count() <= 5000 => {
                 Ok(SendContent::Text(t))
@@ -280,10 +275,12 @@ pub async fn list_auto_replies(
     let id = id.into_inner();
     let store = state.store.clone();
     let rows = blocking(move || {
-        let conv = store.get_conversation(user.id, id).map_err(conv_err)?;
+        let conv = store
+            .get_conversation(user.id, id)
+            .or_not_found(ErrorCode::ConversationNotFound)?;
         store
             .auto_replies_of(user.id, conv.account_id, &conv.cid, 100)
-            .map_err(conv_err)
+            .or_not_found(ErrorCode::ConversationNotFound)
     })
     .await?;
     let items: Vec<AutoReplyView> = rows

@@ -5,6 +5,7 @@ use super::dto::Page;
 use super::orders_dto::{DeliveryQuery, DeliveryView};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 
@@ -33,7 +34,7 @@ pub async fn list_deliveries(
     let rows = blocking(move || {
         store
             .list_deliveries(user.id, &filter, before, limit + 1)
-            .map_err(|e| ApiError::from_store(e, "account_not_found"))
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(

@@ -2,7 +2,6 @@
 //! explains which rule and card an order of an item would get.
 
 use super::Body;
-use super::cards::card_err;
 use super::catalog_dto::{
     CreateRuleRequest, DeliveryPreviewRequest, DeliveryPreviewResponse, PreviewCard, PreviewItem,
     RuleView, UpdateRuleRequest,
@@ -10,17 +9,14 @@ use super::catalog_dto::{
 use super::dto::{Page, PageQuery};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::AccountId;
 use xianyu_domain::delivery::{
     DeliveryOutcome, DeliveryRuleId, NoDelivery, OrderFacts, select_rule, units,
 };
-use xianyu_persistence::{StoreError, card_kind_name};
-
-fn rule_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "delivery_rule_not_found")
-}
+use xianyu_persistence::card_kind_name;
 
 /// List the caller's delivery rules, oldest first.
 #[utoipa::path(tag = "delivery", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Page<RuleView>)))]
@@ -57,7 +53,7 @@ pub async fn create_delivery_rule(
     let saved = blocking(move || {
         store
             .create_delivery_rule(uid, &rule, &remark)
-            .map_err(card_err)
+            .or_not_found(ErrorCode::CardNotFound)
     })
     .await?;
     Ok(HttpResponse::Created().json(RuleView::from(&saved)))
@@ -73,7 +69,12 @@ pub async fn get_delivery_rule(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, id) = (state.store.clone(), user.id, DeliveryRuleId(*id));
-    let r = blocking(move || store.get_delivery_rule(uid, id).map_err(rule_err)).await?;
+    let r = blocking(move || {
+        store
+            .get_delivery_rule(uid, id)
+            .or_not_found(ErrorCode::DeliveryRuleNotFound)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(RuleView::from(&r)))
 }
 
@@ -91,11 +92,13 @@ pub async fn update_delivery_rule(
     let req = body.into_inner()?;
     let (store, uid, id) = (state.store.clone(), user.id, DeliveryRuleId(*id));
     let saved = blocking(move || {
-        let stored = store.get_delivery_rule(uid, id).map_err(rule_err)?;
+        let stored = store
+            .get_delivery_rule(uid, id)
+            .or_not_found(ErrorCode::DeliveryRuleNotFound)?;
         let (rule, remark) = req.apply(stored)?;
         store
             .update_delivery_rule(uid, &rule, &remark)
-            .map_err(card_err)
+            .or_not_found(ErrorCode::CardNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(RuleView::from(&saved)))
@@ -111,7 +114,12 @@ pub async fn delete_delivery_rule(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, id) = (state.store.clone(), user.id, DeliveryRuleId(*id));
-    blocking(move || store.delete_delivery_rule(uid, id).map_err(rule_err)).await?;
+    blocking(move || {
+        store
+            .delete_delivery_rule(uid, id)
+            .or_not_found(ErrorCode::DeliveryRuleNotFound)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -132,7 +140,7 @@ pub async fn preview_delivery(
     let answer = blocking(move || {
         store
             .get_account(uid, account)
-            .map_err(|e| ApiError::from_store(e, "account_not_found"))?;
+            .or_not_found(ErrorCode::AccountNotFound)?;
         let item = store.item_facts(account, &req.item_id)?;
         let (rules, cards) = store.user_rules_and_cards(uid)?;
         let facts = OrderFacts {
@@ -157,7 +165,9 @@ pub async fn preview_delivery(
         Ok(match select_rule(&rules, &facts) {
             Ok(rule) => {
                 let card = cards.iter().find(|c| rule.check_card(c).is_ok());
-                let record = store.get_delivery_rule(uid, rule.id).map_err(rule_err)?;
+                let record = store
+                    .get_delivery_rule(uid, rule.id)
+                    .or_not_found(ErrorCode::DeliveryRuleNotFound)?;
                 DeliveryPreviewResponse {
                     rule: Some(RuleView::from(&record)),
                     card: card.map(|c| PreviewCard {

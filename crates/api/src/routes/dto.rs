@@ -1,5 +1,6 @@
 //! Request and response bodies of the API (the OpenAPI schemas).
 
+use crate::error::ErrorCode;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -83,8 +84,8 @@ impl PageQuery {
         if (1..=500).contains(&limit) {
             Ok(limit)
         } else {
-            Err(crate::ApiError::bad_request(
-                "invalid_query",
+            Err(crate::ApiError::new(
+                ErrorCode::InvalidQuery,
                 "limit must be between 1 and 500",
             ))
         }
@@ -101,7 +102,7 @@ impl PageQuery {
 
 /// 400 `invalid_cursor`.
 pub fn bad_cursor() -> crate::ApiError {
-    crate::ApiError::bad_request("invalid_cursor", "malformed cursor")
+    crate::ApiError::new(ErrorCode::InvalidCursor, "malformed cursor")
 }
 
 /// A dashboard user.
@@ -117,6 +118,9 @@ pub struct UserView {
     pub enabled: bool,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// The password was set by someone else (generated, or reset by an admin): the dashboard
+    /// asks the user to choose their own.
+    pub must_change_password: bool,
 }
 
 impl From<&User> for UserView {
@@ -127,6 +131,7 @@ impl From<&User> for UserView {
             role: u.role.into(),
             enabled: u.enabled,
             created_at: utc(u.created_at),
+            must_change_password: u.must_change_password,
         }
     }
 }
@@ -140,6 +145,8 @@ pub struct LoginUser {
     pub username: String,
     /// Role.
     pub role: ApiRole,
+    /// The password was set by someone else: ask the user to choose their own.
+    pub must_change_password: bool,
 }
 
 /// `POST /api/v1/auth/login` body.

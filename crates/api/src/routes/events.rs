@@ -6,6 +6,7 @@
 //! within 5 seconds. Tokens never go in the URL.
 
 use crate::auth::{AuthUser, authenticate_token, has_authorization};
+use crate::error::ErrorCode;
 use crate::error::{ApiError, blocking};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -51,7 +52,7 @@ pub async fn events(
                 Err(e) => {
                     let _ = session
                         .text(
-                            json!({"type": "error", "code": e.code, "message": e.message})
+                            json!({"type": "error", "code": e.code.as_str(), "message": e.message})
                                 .to_string(),
                         )
                         .await;
@@ -73,8 +74,8 @@ async fn first_message_auth(
     stream: &mut MessageStream,
 ) -> Result<AuthUser, ApiError> {
     let missing = || {
-        ApiError::unauthorized(
-            "missing_token",
+        ApiError::new(
+            ErrorCode::MissingToken,
             "send {\"type\":\"auth\",\"token\":\"…\"} first",
         )
     };

@@ -7,48 +7,38 @@ use super::catalog_dto::{ItemQuery, ItemView, SyncResult, UpdateItemRequest};
 use super::dto::Page;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::{AccountId, UserId};
-use xianyu_persistence::{ItemDetailUpdate, ItemFilter, Store, StoreError};
+use xianyu_persistence::{ItemDetailUpdate, ItemFilter, Store};
 use xianyu_runner::RunnerError;
-
-fn account_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "account_not_found")
-}
-
-fn item_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "item_not_found")
-}
 
 /// 404 `account_not_found` unless the account is the user's.
 fn own_account(store: &Store, user: UserId, account: AccountId) -> Result<(), ApiError> {
     store
         .get_account(user, account)
         .map(|_| ())
-        .map_err(account_err)
+        .or_not_found(ErrorCode::AccountNotFound)
 }
 
 /// Maps a failed Goofish call: 409 `account_not_running` without a live session, else 502
 /// `goofish_error` (the runner's code only; the detail goes to the log).
 pub fn goofish_err(account: AccountId, e: RunnerError) -> ApiError {
     match e {
-        RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::conflict(
-            "account_not_running",
+        RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::new(
+            ErrorCode::AccountNotRunning,
             "the account is not connected; enable it and check its status",
         ),
-        RunnerError::Busy(message) => ApiError::conflict("delivery_in_progress", message),
+        RunnerError::Busy(message) => ApiError::new(ErrorCode::DeliveryInProgress, message),
         RunnerError::UnknownOrder(order) => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "order_not_found",
+            ErrorCode::OrderNotFound,
             format!("order {order} is not known"),
         ),
         other => {
             log::warn!(target: "xianyu::api", "account {account}: goofish call failed: {other}");
             ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "goofish_error",
+                ErrorCode::GoofishError,
                 format!("Goofish did not answer as expected ({})", other.code()),
             )
         }
@@ -76,7 +66,7 @@ pub async fn list_items(
     let rows = blocking(move || {
         store
             .list_items(uid, account, &filter, after, limit + 1)
-            .map_err(account_err)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page::from_rows(
@@ -109,7 +99,7 @@ pub async fn sync_items(
     let synced = blocking(move || {
         store
             .upsert_synced_items(uid, account, &snapshots)
-            .map_err(account_err)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(SyncResult { synced }))
@@ -128,7 +118,9 @@ pub async fn get_item(
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(id));
     let item = blocking(move || {
         own_account(&store, uid, account)?;
-        store.get_item(uid, account, &item_id).map_err(item_err)
+        store
+            .get_item(uid, account, &item_id)
+            .or_not_found(ErrorCode::ItemNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ItemView::new(&item, true)))
@@ -154,7 +146,7 @@ pub async fn update_item(
         own_account(&store, uid, account)?;
         store
             .update_item(uid, account, &item_id, &patch)
-            .map_err(item_err)
+            .or_not_found(ErrorCode::ItemNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ItemView::new(&item, true)))
@@ -173,7 +165,9 @@ pub async fn delete_item(
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(id));
     blocking(move || {
         own_account(&store, uid, account)?;
-        store.delete_item(uid, account, &item_id).map_err(item_err)
+        store
+            .delete_item(uid, account, &item_id)
+            .or_not_found(ErrorCode::ItemNotFound)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -209,7 +203,7 @@ pub async fn fetch_item_detail(
     let item = blocking(move || {
         store
             .save_item_detail(uid, account, &item_id, &update)
-            .map_err(account_err)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ItemView::new(&item, true)))

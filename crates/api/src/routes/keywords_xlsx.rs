@@ -4,9 +4,9 @@
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use crate::xlsx_rules::{self, RowError, XlsxError, rule_key};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xianyu_domain::AccountId;
 use xianyu_domain::replies::{KeywordRule, RuleSet};
-use xianyu_persistence::{Store, StoreError};
+use xianyu_persistence::Store;
 
 /// The xlsx media type.
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -24,18 +24,12 @@ pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.sprea
 #[schema(value_type = String, format = Binary)]
 pub struct XlsxFile(pub Vec<u8>);
 
-fn err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "account_not_found")
-}
-
 impl From<XlsxError> for ApiError {
     fn from(e: XlsxError) -> Self {
         match e {
             XlsxError::Write(m) => ApiError::internal(m),
-            XlsxError::TooLarge => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.code(), e.to_string())
-            }
-            other => ApiError::bad_request(other.code(), other.to_string()),
+            XlsxError::TooLarge => ApiError::coded(e.code(), e),
+            other => ApiError::coded(other.code(), other),
         }
     }
 }
@@ -61,7 +55,9 @@ pub async fn export_keywords_xlsx(
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
     let bytes = blocking(move || {
-        let rules: Vec<KeywordRule> = store.list_rules(uid, account).map_err(err)?;
+        let rules: Vec<KeywordRule> = store
+            .list_rules(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         Ok(xlsx_rules::export(&rules)?)
     })
     .await?;
@@ -82,7 +78,9 @@ pub async fn keywords_template_xlsx(
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
     let bytes = blocking(move || {
-        store.get_account(uid, account).map_err(err)?;
+        store
+            .get_account(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         Ok(xlsx_rules::template()?)
     })
     .await?;
@@ -151,7 +149,9 @@ pub async fn import_keywords_xlsx(
     let ImportQuery { apply, replace } = query.into_inner();
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
     let report = blocking(move || {
-        store.get_account(uid, account).map_err(err)?;
+        store
+            .get_account(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         let parsed = xlsx_rules::parse(&bytes)?;
         import(&store, uid, account, parsed, apply, replace)
     })
@@ -177,8 +177,7 @@ fn check_content_type(req: &HttpRequest) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             format!(
                 "send the .xlsx file as the raw body ({XLSX_MIME} or application/octet-stream)"
             ),
@@ -198,7 +197,7 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u
     }
     let mut body = Vec::with_capacity(declared.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("invalid_request", e.to_string()))?;
+        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::InvalidRequest, e.to_string()))?;
         if body.len() + chunk.len() > xlsx_rules::MAX_BYTES {
             return Err(too_large());
         }
@@ -222,7 +221,9 @@ fn import(
         parsed.into_iter().map(|r| r.rule).partition(Result::is_ok);
     let rules: Vec<KeywordRule> = rules.into_iter().flatten().collect();
     let errors: Vec<RowError> = errors.into_iter().filter_map(Result::err).collect();
-    let existing: Vec<KeywordRule> = store.list_rules(uid, account).map_err(err)?;
+    let existing: Vec<KeywordRule> = store
+        .list_rules(uid, account)
+        .or_not_found(ErrorCode::AccountNotFound)?;
     let mut claimed = vec![false; existing.len()];
     let (mut creates, mut updates, mut unchanged) = (Vec::new(), Vec::new(), 0);
     for mut rule in rules.iter().cloned() {
@@ -268,28 +269,34 @@ fn import(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let mut cfg = store.reply_config(account).map_err(err)?;
+    let mut cfg = store
+        .reply_config(account)
+        .or_not_found(ErrorCode::AccountNotFound)?;
     cfg.keywords
         .retain(|k| !deletes.contains(&k.id) && !updates.iter().any(|u| u.id == k.id));
     cfg.keywords.extend(updates.iter().cloned());
     cfg.keywords.extend(creates.iter().cloned());
     RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
-        .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.code(), e.to_string()))?;
+        .map_err(|e| ApiError::coded(e.code(), e))?;
     if !apply {
         return Ok(report);
     }
     // Create first (one transaction), then update, then delete: a failure part-way leaves
     // more rules than asked for, never fewer.
     if !creates.is_empty() {
-        store.create_rules(uid, account, &creates).map_err(err)?;
+        store
+            .create_rules(uid, account, &creates)
+            .or_not_found(ErrorCode::AccountNotFound)?;
     }
     for rule in &updates {
-        store.update_rule(uid, account, rule).map_err(err)?;
+        store
+            .update_rule(uid, account, rule)
+            .or_not_found(ErrorCode::AccountNotFound)?;
     }
     if !deletes.is_empty() {
         store
             .delete_rules::<KeywordRule>(uid, account, &deletes)
-            .map_err(err)?;
+            .or_not_found(ErrorCode::AccountNotFound)?;
     }
     report.applied = true;
     Ok(report)

@@ -9,6 +9,7 @@ pub mod conversations;
 pub mod deliveries;
 pub mod delivery_rules;
 pub mod dto;
+pub mod error_codes;
 pub mod events;
 pub mod health;
 pub mod items;
@@ -18,11 +19,13 @@ pub mod orders_dto;
 pub mod replies;
 pub mod reply_dto;
 pub mod settings;
+pub mod stats;
 pub mod uploads;
 pub mod users;
 pub mod web;
 
 use crate::ApiError;
+use crate::error::ErrorCode;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, web as aw};
 
@@ -112,7 +115,9 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
                 .service(orders::get_order)
                 .service(orders::order_summary)
                 .service(orders::redeliver)
-                .service(deliveries::list_deliveries),
+                .service(deliveries::list_deliveries)
+                .service(stats::today)
+                .service(error_codes::list_error_codes),
         )
         .service(web::index)
         .service(
@@ -132,33 +137,38 @@ fn json_config() -> aw::JsonConfig {
 
 /// Maps a JSON extraction failure to a stable code.
 fn json_error(err: JsonPayloadError) -> ApiError {
-    use actix_web::http::StatusCode;
     match err {
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!("request body exceeds {limit} bytes"),
         ),
         JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::bad_request("invalid_request", e.to_string())
+            ApiError::new(ErrorCode::InvalidRequest, e.to_string())
         }
-        JsonPayloadError::Deserialize(e) => ApiError::bad_request("invalid_json", e.to_string()),
-        other => ApiError::bad_request("invalid_json", other.to_string()),
+        JsonPayloadError::Deserialize(e) => ApiError::new(ErrorCode::InvalidJson, e.to_string()),
+        other => ApiError::new(ErrorCode::InvalidJson, other.to_string()),
     }
 }
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_path", format!("malformed path parameter: {err}")).into()
+    ApiError::new(
+        ErrorCode::InvalidPath,
+        format!("malformed path parameter: {err}"),
+    )
+    .into()
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_query", format!("malformed query string: {err}")).into()
+    ApiError::new(
+        ErrorCode::InvalidQuery,
+        format!("malformed query string: {err}"),
+    )
+    .into()
 }
 
 /// A JSON body whose extraction error is kept, not raised, so that authentication (a
@@ -185,7 +195,7 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T
                 Err(e) => Err(e
                     .as_error::<ApiError>()
                     .cloned()
-                    .unwrap_or_else(|| ApiError::bad_request("invalid_json", e.to_string()))),
+                    .unwrap_or_else(|| ApiError::new(ErrorCode::InvalidJson, e.to_string()))),
             }))
         })
     }

@@ -9,18 +9,10 @@ use super::orders_dto::{
 };
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use xianyu_domain::AccountId;
-use xianyu_persistence::StoreError;
-
-fn order_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "order_not_found")
-}
-
-fn account_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "account_not_found")
-}
 
 /// List the orders of the caller's accounts, newest first, with filters.
 #[utoipa::path(
@@ -46,7 +38,7 @@ pub async fn list_orders(
     let rows = blocking(move || {
         store
             .list_orders(user.id, &filter, before, limit + 1)
-            .map_err(account_err)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(
@@ -71,7 +63,12 @@ pub async fn get_order(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let store = state.store.clone();
-    let order = blocking(move || store.get_order(user.id, id).map_err(order_err)).await?;
+    let order = blocking(move || {
+        store
+            .get_order(user.id, id)
+            .or_not_found(ErrorCode::OrderNotFound)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(OrderDetailView::from(&order)))
 }
 
@@ -96,12 +93,12 @@ pub async fn order_summary(
 ) -> Result<HttpResponse, ApiError> {
     let account = AccountId(id.into_inner());
     let days = query.days()?;
-    let today = xianyu_persistence::shanghai_day(chrono::Utc::now().timestamp_millis());
+    let today = xianyu_domain::clock::local_day(chrono::Utc::now().timestamp_millis());
     let store = state.store.clone();
     let rows = blocking(move || {
         store
             .order_summary(user.id, account, days, today)
-            .map_err(account_err)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(OrderSummaryView {
@@ -134,7 +131,12 @@ pub async fn redeliver(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let store = state.store.clone();
-    let order = blocking(move || store.get_order(user.id, id).map_err(order_err)).await?;
+    let order = blocking(move || {
+        store
+            .get_order(user.id, id)
+            .or_not_found(ErrorCode::OrderNotFound)
+    })
+    .await?;
     let account = order.order.account_id;
     let report = state
         .runner

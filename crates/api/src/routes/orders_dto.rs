@@ -2,23 +2,22 @@
 
 use super::dto::{PageQuery, bad_cursor, from_ms};
 use crate::ApiError;
+use crate::error::ErrorCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xianyu_domain::AccountId;
+use xianyu_domain::clock::{DAY_MS, local_day_start_ms};
 use xianyu_domain::delivery::DeliveryState;
 use xianyu_domain::orders::{OrderState, Transition};
 use xianyu_persistence::{
     DaySummary, DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
-    shanghai_day_start_ms,
 };
 
 /// The longest order summary, in days.
 pub const MAX_SUMMARY_DAYS: i64 = 366;
 /// The order summary's length when `days` is absent.
 pub const DEFAULT_SUMMARY_DAYS: i64 = 30;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// An empty query parameter counts as absent.
 fn present(v: &Option<String>) -> Option<String> {
@@ -32,7 +31,10 @@ fn parse_date(v: &Option<String>, name: &str) -> Result<Option<NaiveDate>, ApiEr
     present(v)
         .map(|s| {
             NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
-                ApiError::bad_request("invalid_date", format!("{name} must be a date YYYY-MM-DD"))
+                ApiError::new(
+                    ErrorCode::InvalidDate,
+                    format!("{name} must be a date YYYY-MM-DD"),
+                )
             })
         })
         .transpose()
@@ -75,8 +77,8 @@ impl OrderQuery {
         let state = present(&self.state)
             .map(|s| {
                 s.parse::<OrderState>().map_err(|_| {
-                    ApiError::bad_request(
-                        "invalid_state_filter",
+                    ApiError::new(
+                        ErrorCode::InvalidStateFilter,
                         format!("unknown order state {s:?}"),
                     )
                 })
@@ -87,16 +89,16 @@ impl OrderQuery {
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
-            return Err(ApiError::bad_request(
-                "invalid_date",
+            return Err(ApiError::new(
+                ErrorCode::InvalidDate,
                 "from must not be after to",
             ));
         }
         Ok(OrderFilter {
             account: self.account_id.map(AccountId),
             state,
-            created_from_ms: from.map(shanghai_day_start_ms),
-            created_before_ms: to.map(|d| shanghai_day_start_ms(d) + DAY_MS),
+            created_from_ms: from.map(local_day_start_ms),
+            created_before_ms: to.map(|d| local_day_start_ms(d) + DAY_MS),
             item_id: present(&self.item_id),
             buyer_id: present(&self.buyer_id),
         })
@@ -336,8 +338,8 @@ impl SummaryQuery {
         if (1..=MAX_SUMMARY_DAYS).contains(&days) {
             Ok(u32::try_from(days).unwrap_or(1))
         } else {
-            Err(ApiError::bad_request(
-                "invalid_days",
+            Err(ApiError::new(
+                ErrorCode::InvalidDays,
                 format!("days must be between 1 and {MAX_SUMMARY_DAYS}"),
             ))
         }
@@ -410,8 +412,8 @@ impl DeliveryQuery {
         let state = present(&self.state)
             .map(|s| {
                 s.parse::<DeliveryState>().map_err(|_| {
-                    ApiError::bad_request(
-                        "invalid_state_filter",
+                    ApiError::new(
+                        ErrorCode::InvalidStateFilter,
                         format!("unknown delivery state {s:?}"),
                     )
                 })

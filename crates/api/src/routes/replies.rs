@@ -13,20 +13,13 @@ use super::reply_dto::{
 };
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use std::collections::HashSet;
 use xianyu_domain::AccountId;
 use xianyu_domain::replies::{DefaultReply, ItemReply, KeywordRule, MessageContext, RuleSet};
-use xianyu_persistence::{StoreError, StoredRule};
-
-fn err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "account_not_found")
-}
-
-fn rule_err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "rule_not_found")
-}
+use xianyu_persistence::StoredRule;
 
 /// Rejects a rule set the engine could not build (for example conflicting item replies).
 fn check_buildable(
@@ -34,17 +27,13 @@ fn check_buildable(
     account: AccountId,
     extra: impl FnOnce(&mut xianyu_persistence::ReplyConfig),
 ) -> Result<(), ApiError> {
-    let mut cfg = store.reply_config(account).map_err(err)?;
+    let mut cfg = store
+        .reply_config(account)
+        .or_not_found(ErrorCode::AccountNotFound)?;
     extra(&mut cfg);
     RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
         .map(|_| ())
-        .map_err(|e| {
-            ApiError::new(
-                actix_web::http::StatusCode::CONFLICT,
-                e.code(),
-                e.to_string(),
-            )
-        })
+        .map_err(|e| ApiError::coded(e.code(), e))
 }
 
 async fn create<T: StoredRule + Send + Sync + 'static>(
@@ -57,9 +46,13 @@ async fn create<T: StoredRule + Send + Sync + 'static>(
     let store = state.store.clone();
     let uid = user.id;
     let saved = blocking(move || {
-        store.get_account(uid, account).map_err(err)?;
+        store
+            .get_account(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         check_buildable(&store, account, |cfg| merge(cfg, &rules))?;
-        store.create_rules(uid, account, &rules).map_err(err)
+        store
+            .create_rules(uid, account, &rules)
+            .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
     state.rules.invalidate(account);
@@ -76,9 +69,13 @@ async fn update<T: StoredRule + Send + Sync + 'static>(
     let store = state.store.clone();
     let uid = user.id;
     let saved = blocking(move || {
-        store.get_account(uid, account).map_err(err)?;
+        store
+            .get_account(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         check_buildable(&store, account, |cfg| replace(cfg, &rule))?;
-        store.update_rule(uid, account, &rule).map_err(rule_err)
+        store
+            .update_rule(uid, account, &rule)
+            .or_not_found(ErrorCode::RuleNotFound)
     })
     .await?;
     state.rules.invalidate(account);
@@ -94,10 +91,15 @@ async fn remove<T: StoredRule + 'static>(
 ) -> Result<usize, ApiError> {
     let store = state.store.clone();
     let uid = user.id;
-    let n = blocking(move || store.delete_rules::<T>(uid, account, &ids).map_err(err)).await?;
+    let n = blocking(move || {
+        store
+            .delete_rules::<T>(uid, account, &ids)
+            .or_not_found(ErrorCode::AccountNotFound)
+    })
+    .await?;
     state.rules.invalidate(account);
     if must_exist && n == 0 {
-        return Err(ApiError::not_found("rule_not_found", "rule not found"));
+        return Err(ApiError::new(ErrorCode::RuleNotFound, "rule not found"));
     }
     Ok(n)
 }
@@ -109,7 +111,12 @@ async fn list<T: StoredRule + Send + 'static>(
 ) -> Result<Vec<T>, ApiError> {
     let store = state.store.clone();
     let uid = user.id;
-    blocking(move || store.list_rules::<T>(uid, account).map_err(err)).await
+    blocking(move || {
+        store
+            .list_rules::<T>(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)
+    })
+    .await
 }
 
 /// List keyword rules.
@@ -209,11 +216,13 @@ pub async fn reorder_keyword_rules(
     let store = state.store.clone();
     let uid = user.id;
     let rules = blocking(move || {
-        let mut rules: Vec<KeywordRule> = store.list_rules(uid, account).map_err(err)?;
+        let mut rules: Vec<KeywordRule> = store
+            .list_rules(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         let unknown = ids.iter().find(|i| !rules.iter().any(|r| r.id == **i));
         if let Some(i) = unknown {
-            return Err(ApiError::not_found(
-                "rule_not_found",
+            return Err(ApiError::new(
+                ErrorCode::RuleNotFound,
                 format!("rule {i} not found"),
             ));
         }
@@ -221,7 +230,9 @@ pub async fn reorder_keyword_rules(
         for r in &mut rules {
             if let Some(pos) = ids.iter().position(|i| *i == r.id) {
                 r.priority = top - i32::try_from(pos).unwrap_or(0);
-                store.update_rule(uid, account, r).map_err(rule_err)?;
+                store
+                    .update_rule(uid, account, r)
+                    .or_not_found(ErrorCode::RuleNotFound)?;
             }
         }
         Ok(rules)
@@ -369,7 +380,12 @@ pub async fn get_reply_settings(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
-    let s = blocking(move || store.reply_settings(uid, account).map_err(err)).await?;
+    let s = blocking(move || {
+        store
+            .reply_settings(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(ReplySettingsDto::from_settings(&s)))
 }
 
@@ -386,7 +402,12 @@ pub async fn put_reply_settings(
     let settings = body.into_inner()?.into_settings()?;
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
     let saved = settings.clone();
-    blocking(move || store.set_reply_settings(uid, account, &saved).map_err(err)).await?;
+    blocking(move || {
+        store
+            .set_reply_settings(uid, account, &saved)
+            .or_not_found(ErrorCode::AccountNotFound)
+    })
+    .await?;
     state.rules.invalidate(account);
     Ok(HttpResponse::Ok().json(ReplySettingsDto::from_settings(&settings)))
 }
@@ -400,7 +421,12 @@ pub async fn clear_reply_memory(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
-    let n = blocking(move || store.clear_once_memory(uid, account).map_err(err)).await?;
+    let n = blocking(move || {
+        store
+            .clear_once_memory(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "cleared": n })))
 }
 
@@ -417,23 +443,23 @@ pub async fn preview(
     let (store, uid, account) = (state.store.clone(), user.id, AccountId(*id));
     let item_id = req.item_id.clone();
     let (acc, cfg, item) = blocking(move || {
-        let acc = store.get_account(uid, account).map_err(err)?;
-        let cfg = store.reply_config(account).map_err(err)?;
+        let acc = store
+            .get_account(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
+        let cfg = store
+            .reply_config(account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         let item = match item_id {
-            Some(id) => store.item_facts(account, &id).map_err(err)?,
+            Some(id) => store
+                .item_facts(account, &id)
+                .or_not_found(ErrorCode::AccountNotFound)?,
             None => None,
         };
         Ok((acc, cfg, item))
     })
     .await?;
     let rules = RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
-        .map_err(|e| {
-            ApiError::new(
-                actix_web::http::StatusCode::CONFLICT,
-                e.code(),
-                e.to_string(),
-            )
-        })?;
+        .map_err(|e| ApiError::coded(e.code(), e))?;
     let none = HashSet::new();
     let item_price = item
         .as_ref()
@@ -487,16 +513,18 @@ async fn edit_blacklist(
 ) -> Result<Vec<String>, ApiError> {
     let (store, uid) = (state.store.clone(), user.id);
     let list = blocking(move || {
-        let mut settings = store.reply_settings(uid, account).map_err(err)?;
+        let mut settings = store
+            .reply_settings(uid, account)
+            .or_not_found(ErrorCode::AccountNotFound)?;
         if !edit(&mut settings.blacklist) {
-            return Err(ApiError::not_found(
-                "blacklist_entry_not_found",
+            return Err(ApiError::new(
+                ErrorCode::BlacklistEntryNotFound,
                 "this buyer is not on the blacklist",
             ));
         }
         store
             .set_reply_settings(uid, account, &settings)
-            .map_err(err)?;
+            .or_not_found(ErrorCode::AccountNotFound)?;
         let mut list: Vec<String> = settings.blacklist.into_iter().collect();
         list.sort();
         Ok(list)
@@ -518,8 +546,8 @@ pub async fn add_blacklist_entry(
 ) -> Result<HttpResponse, ApiError> {
     let buyer = body.into_inner()?.buyer_id.trim().to_owned();
     if buyer.is_empty() || buyer.len() > 32 || !buyer.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::bad_request(
-            "invalid_buyer_id",
+        return Err(ApiError::new(
+            ErrorCode::InvalidBuyerId,
             "buyer_id must be 1-32 digits",
         ));
     }

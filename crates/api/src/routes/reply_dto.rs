@@ -1,5 +1,6 @@
 //! Request and response bodies of the automatic-reply routes.
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use xianyu_domain::replies::{
@@ -40,19 +41,17 @@ pub struct ReplyDto {
 impl ReplyDto {
     /// Validates into the domain reply (unknown placeholders are rejected here, on save).
     pub fn into_body(self) -> Result<ReplyBody, ApiError> {
-        let bad = |code: &'static str, m: &str| ApiError::bad_request(code, m.to_owned());
         let body = match self.kind {
             ReplyKind::Text => ReplyBody::text(self.text.as_deref().unwrap_or(""))
-                .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?,
+                .map_err(|e| ApiError::coded(e.code(), e))?,
             ReplyKind::Image => ReplyBody::Image {
-                image_ref: self
-                    .image_ref
-                    .ok_or_else(|| bad("invalid_reply", "image replies need image_ref"))?,
+                image_ref: self.image_ref.ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidReply, "image replies need image_ref")
+                })?,
             },
             ReplyKind::Silent => ReplyBody::Silent,
         };
-        body.validate()
-            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+        body.validate().map_err(|e| ApiError::coded(e.code(), e))?;
         Ok(body)
     }
 
@@ -145,8 +144,7 @@ impl KeywordRuleDto {
             reply: self.reply.into_body()?,
             priority: self.priority,
         };
-        rule.normalized()
-            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))
+        rule.normalized().map_err(|e| ApiError::coded(e.code(), e))
     }
 
     /// The API view of a rule.
@@ -183,8 +181,7 @@ impl ItemReplyDto {
             item_id: self.item_id.trim().to_owned(),
             reply: self.reply.into_body()?,
         };
-        rule.validate()
-            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+        rule.validate().map_err(|e| ApiError::coded(e.code(), e))?;
         Ok(rule)
     }
 
@@ -227,8 +224,7 @@ impl DefaultReplyDto {
             reply: self.reply.into_body()?,
             once_per_conversation: self.once_per_conversation,
         };
-        rule.validate()
-            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+        rule.validate().map_err(|e| ApiError::coded(e.code(), e))?;
         Ok(rule)
     }
 
@@ -273,8 +269,8 @@ impl ReplySettingsDto {
     pub fn into_settings(self) -> Result<ReplySettings, ApiError> {
         let time = |s: &str| {
             chrono::NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_quiet_hours",
+                ApiError::new(
+                    ErrorCode::InvalidQuietHours,
                     format!("quiet hours must be HH:MM, got {s:?}"),
                 )
             })
@@ -295,7 +291,7 @@ impl ReplySettingsDto {
         };
         settings
             .validate()
-            .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+            .map_err(|e| ApiError::coded(e.code(), e))?;
         Ok(settings)
     }
 

@@ -5,6 +5,7 @@
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::images::{self, MAX_UPLOAD_BYTES};
 use crate::state::AppState;
 use actix_multipart::Multipart;
@@ -13,7 +14,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::ToSchema;
-use xianyu_persistence::{StoreError, UploadRecord};
+use xianyu_persistence::UploadRecord;
 
 /// How many bytes of non-`file` parts and multipart framing are tolerated on top of the image.
 const FORM_OVERHEAD_BYTES: usize = 64 * 1024;
@@ -55,16 +56,12 @@ impl UploadView {
 }
 
 fn not_found() -> ApiError {
-    ApiError::not_found("upload_not_found", "upload not found")
-}
-
-fn err(e: StoreError) -> ApiError {
-    ApiError::from_store(e, "upload_not_found")
+    ApiError::new(ErrorCode::UploadNotFound, "upload not found")
 }
 
 /// Reads the `file` part, enforcing the size limit while streaming.
 async fn read_file_part(mut form: Multipart) -> Result<Vec<u8>, ApiError> {
-    let bad_form = |m: String| ApiError::bad_request("invalid_upload", m);
+    let bad_form = |m: String| ApiError::new(ErrorCode::InvalidUpload, m);
     let mut file: Option<Vec<u8>> = None;
     let mut total = 0usize;
     while let Some(field) = form.next().await {
@@ -154,7 +151,9 @@ pub async fn get_upload(
     }
     let (store, dir) = (state.store.clone(), state.uploads_dir.clone());
     let jpeg = blocking(move || {
-        let rec = store.get_upload(user.id, &id).map_err(err)?;
+        let rec = store
+            .get_upload(user.id, &id)
+            .or_not_found(ErrorCode::UploadNotFound)?;
         images::read_file(&dir, &rec.file_name).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 not_found()
@@ -188,7 +187,9 @@ pub async fn delete_upload(
     }
     let (store, dir) = (state.store.clone(), state.uploads_dir.clone());
     blocking(move || {
-        let rec = store.delete_upload(user.id, &id).map_err(err)?;
+        let rec = store
+            .delete_upload(user.id, &id)
+            .or_not_found(ErrorCode::UploadNotFound)?;
         images::remove_file(&dir, &rec.file_name).map_err(ApiError::internal)
     })
     .await?;

@@ -4,12 +4,17 @@ use super::auth::username_taken;
 use super::dto::{CreateUserRequest, Page, UpdateUserRequest, UserView};
 use crate::auth::{AdminUser, hash_password};
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::{Password, Role, UserId, Username};
+use xianyu_persistence::UserUpdate;
 
 fn last_admin() -> ApiError {
-    ApiError::conflict("last_admin", "at least one enabled admin must remain")
+    ApiError::new(
+        ErrorCode::LastAdmin,
+        "at least one enabled admin must remain",
+    )
 }
 
 /// List all users.
@@ -47,9 +52,15 @@ pub async fn create_user(
     let store = state.store.clone();
     let user = blocking(move || {
         let hash = hash_password(password.expose())?;
-        store
+        let user = store
             .create_user(username.as_str(), &hash, role)
-            .map_err(username_taken)
+            .map_err(username_taken)?;
+        // The admin chose this password: the new user is asked to choose their own.
+        let update = UserUpdate {
+            must_change_password: Some(true),
+            ..UserUpdate::default()
+        };
+        Ok(store.update_user(user.id, &update)?)
     })
     .await?;
     log::info!(target: "xianyu::users", "user {} created with role {}", user.id, user.role);
@@ -68,7 +79,7 @@ pub async fn create_user(
 #[patch("/users/{id}")]
 pub async fn update_user(
     state: web::Data<AppState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     id: web::Path<i64>,
     body: super::Body<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -81,7 +92,7 @@ pub async fn update_user(
     let user = blocking(move || {
         let current = store
             .get_user(uid)
-            .map_err(|e| ApiError::from_store(e, "user_not_found"))?
+            .or_not_found(ErrorCode::UserNotFound)?
             .to_user();
         let loses_admin = current.role == Role::Admin
             && current.enabled
@@ -93,7 +104,14 @@ pub async fn update_user(
             .as_ref()
             .map(|p| hash_password(p.expose()))
             .transpose()?;
-        let user = store.update_user(uid, hash.as_deref(), role, enabled)?;
+        let update = UserUpdate {
+            password_hash: hash.as_deref(),
+            // A password an admin set for someone else is temporary.
+            must_change_password: hash.as_ref().map(|_| uid != admin.0.id),
+            role,
+            enabled,
+        };
+        let user = store.update_user(uid, &update)?;
         if hash.is_some() || enabled == Some(false) {
             store.revoke_user_sessions(uid, None)?;
         }
@@ -119,8 +137,8 @@ pub async fn delete_user(
 ) -> Result<HttpResponse, ApiError> {
     let uid = UserId(id.into_inner());
     if uid == admin.0.id {
-        return Err(ApiError::conflict(
-            "cannot_delete_self",
+        return Err(ApiError::new(
+            ErrorCode::CannotDeleteSelf,
             "you cannot delete your own user",
         ));
     }
@@ -128,14 +146,14 @@ pub async fn delete_user(
     blocking(move || {
         let current = store
             .get_user(uid)
-            .map_err(|e| ApiError::from_store(e, "user_not_found"))?
+            .or_not_found(ErrorCode::UserNotFound)?
             .to_user();
         if current.role == Role::Admin && current.enabled && store.enabled_admin_count()? <= 1 {
             return Err(last_admin());
         }
         store
             .admin_delete_user(uid)
-            .map_err(|e| ApiError::from_store(e, "user_not_found"))
+            .or_not_found(ErrorCode::UserNotFound)
     })
     .await?;
     state.sessions.forget_user(uid);

@@ -8,6 +8,7 @@
 //! that prefix, so one changed file changes every URL the page loads, and assets can be cached
 //! forever (`immutable`) while `index.html` is revalidated (`no-cache`).
 
+use crate::error::ErrorCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use rust_embed::Embed;
@@ -80,7 +81,7 @@ pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpR
         .then(|| WebFiles::get(&path))
         .flatten();
     let Some(file) = file else {
-        let err = crate::ApiError::not_found("not_found", "no such file");
+        let err = crate::ApiError::new(ErrorCode::NotFound, "no such file");
         return actix_web::ResponseError::error_response(&err);
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..8]));

@@ -16,7 +16,7 @@ mod summary;
 pub use queries::{
     DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
 };
-pub use summary::{DaySummary, shanghai_day, shanghai_day_start_ms};
+pub use summary::DaySummary;
 
 use crate::StoreError;
 use crate::schema::{cards, orders};

@@ -1,29 +1,13 @@
-//! The per-day summary of an account's orders. Days are Asia/Shanghai calendar days (UTC+8,
-//! no daylight saving), the calendar Xianyu sellers work in.
+//! The per-day summary of an account's orders. Days are Asia/Shanghai calendar days
+//! (`xianyu_domain::clock`), the calendar Xianyu sellers work in.
 
 use crate::schema::{deliveries, orders};
 use crate::{Store, StoreError};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use diesel::prelude::*;
+use xianyu_domain::clock::{DAY_MS, local_day, local_day_start_ms};
 use xianyu_domain::delivery::DeliveryState;
 use xianyu_domain::{AccountId, UserId};
-
-const DAY_MS: i64 = 86_400_000;
-const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
-
-/// The Asia/Shanghai calendar day of an instant (epoch ms).
-pub fn shanghai_day(ms: i64) -> NaiveDate {
-    let days = (ms + SHANGHAI_OFFSET_MS).div_euclid(DAY_MS);
-    TimeDelta::try_days(days)
-        .and_then(|d| NaiveDate::default().checked_add_signed(d))
-        .unwrap_or_default()
-}
-
-/// The first instant (epoch ms) of an Asia/Shanghai calendar day.
-pub fn shanghai_day_start_ms(day: NaiveDate) -> i64 {
-    let days = day.signed_duration_since(NaiveDate::default()).num_days();
-    days * DAY_MS - SHANGHAI_OFFSET_MS
-}
 
 /// One Asia/Shanghai day of an account's orders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,11 +37,11 @@ impl Store {
     ) -> Result<Vec<DaySummary>, StoreError> {
         self.get_account(user, account)?;
         let days = i64::from(days.max(1));
-        let start = shanghai_day_start_ms(today) - (days - 1) * DAY_MS;
-        let end = shanghai_day_start_ms(today) + DAY_MS;
+        let start = local_day_start_ms(today) - (days - 1) * DAY_MS;
+        let end = local_day_start_ms(today) + DAY_MS;
         let mut out: Vec<DaySummary> = (0..days)
             .map(|i| DaySummary {
-                day: shanghai_day(start + i * DAY_MS),
+                day: local_day(start + i * DAY_MS),
                 placed: 0,
                 paid: 0,
                 paid_amount_fen: 0,

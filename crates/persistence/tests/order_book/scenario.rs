@@ -2,15 +2,14 @@
 //! items and the summary.
 
 use crate::{T0, account, obs, paid_order, reserved, stock_card, text_card};
+use xianyu_domain::clock::{local_day, local_day_start_ms};
 use xianyu_domain::delivery::{
     CardId, DeliveryOutcome, DeliveryRule, DeliveryRuleId, DeliveryState, DeliveryUpdate,
     ItemMatch, OrderBook, OrderDetail, Reservation,
 };
 use xianyu_domain::orders::{OrderSignal, OrderState};
 use xianyu_domain::{AccountId, Role, UserId};
-use xianyu_persistence::{
-    DeliveryFilter, OrderFilter, Store, StoreError, shanghai_day, shanghai_day_start_ms,
-};
+use xianyu_persistence::{DeliveryFilter, OrderFilter, Store, StoreError};
 
 pub(crate) fn scenario(store: &Store) {
     let alice = store.create_user("alice", "h", Role::User).unwrap().id;
@@ -22,7 +21,7 @@ pub(crate) fn scenario(store: &Store) {
     outcomes_and_interruption(store, alice, a);
     scoping(store, alice, bob, a, b);
     items_seen(store, alice, a);
-    summary(store, alice, bob, a);
+    summary(store, alice, bob, a, b);
 }
 
 fn observe_sequence(store: &Store, alice: UserId, bob: UserId, a: AccountId) {
@@ -460,9 +459,9 @@ fn items_seen(store: &Store, alice: UserId, a: AccountId) {
     assert_eq!(o1[0].item_title.as_deref(), Some("第一"));
 }
 
-fn summary(store: &Store, alice: UserId, bob: UserId, a: AccountId) {
-    let today = shanghai_day(T0 + 3_600_000);
-    assert_eq!(shanghai_day_start_ms(today), T0 - 8 * 3_600_000);
+fn summary(store: &Store, alice: UserId, bob: UserId, a: AccountId, b: AccountId) {
+    let today = local_day(T0 + 3_600_000);
+    assert_eq!(local_day_start_ms(today), T0 - 8 * 3_600_000);
     // one order placed yesterday (Shanghai) and paid today
     let yesterday = T0 - 9 * 3_600_000;
     store
@@ -483,7 +482,7 @@ fn summary(store: &Store, alice: UserId, bob: UserId, a: AccountId) {
         .unwrap();
     let days = store.order_summary(alice, a, 2, today).unwrap();
     assert_eq!(days.len(), 2);
-    assert_eq!(days[0].day, shanghai_day(yesterday));
+    assert_eq!(days[0].day, local_day(yesterday));
     assert_eq!((days[0].placed, days[0].paid), (1, 0));
     assert_eq!(days[1].day, today);
     // today: O1, R1, R2, R3 placed (T0); O1, R1, R2, R3, S1 paid
@@ -518,8 +517,8 @@ fn summary(store: &Store, alice: UserId, bob: UserId, a: AccountId) {
         .list_orders(
             alice,
             &OrderFilter {
-                created_from_ms: Some(shanghai_day_start_ms(today)),
-                created_before_ms: Some(shanghai_day_start_ms(today) + 86_400_000),
+                created_from_ms: Some(local_day_start_ms(today)),
+                created_before_ms: Some(local_day_start_ms(today) + 86_400_000),
                 ..OrderFilter::default()
             },
             None,
@@ -527,4 +526,67 @@ fn summary(store: &Store, alice: UserId, bob: UserId, a: AccountId) {
         )
         .unwrap();
     assert_eq!(from.len(), 4);
+    day_totals(store, (alice, a), (bob, b), &days[1]);
+}
+
+/// The overview's totals: the same day as the summary, over all of a user's accounts only.
+fn day_totals(
+    store: &Store,
+    (alice, a): (UserId, AccountId),
+    (bob, b): (UserId, AccountId),
+    summary: &xianyu_persistence::DaySummary,
+) {
+    use xianyu_domain::{MessageDirection, MessageLog, MessageRecord};
+    let message = |direction, at| MessageRecord {
+        account: a,
+        cid: "c-totals".into(),
+        message_id: None,
+        peer_id: Some("2200".into()),
+        peer_name: None,
+        item_id: None,
+        direction,
+        text: "在吗".into(),
+        at,
+    };
+    store
+        .record_message(&message(MessageDirection::Buyer, T0 + 1_000))
+        .unwrap();
+    store
+        .record_message(&message(MessageDirection::Buyer, T0 - 9 * 3_600_000))
+        .unwrap();
+    store
+        .record_message(&message(MessageDirection::SellerManual, T0 + 2_000))
+        .unwrap();
+    let today = summary.day;
+    let t = store.day_totals(alice, today).unwrap();
+    assert_eq!(t.messages_received, 1, "buyer messages of that day only");
+    assert_eq!(
+        (
+            t.orders_placed,
+            t.orders_paid,
+            t.paid_amount_fen,
+            t.deliveries_sent
+        ),
+        (
+            summary.placed,
+            summary.paid,
+            summary.paid_amount_fen,
+            summary.deliveries_sent
+        ),
+        "one account: the same figures as its summary"
+    );
+    let bobs = store.day_totals(bob, today).unwrap();
+    let bobs_summary = &store.order_summary(bob, b, 1, today).unwrap()[0];
+    assert_eq!(
+        (bobs.messages_received, bobs.orders_placed, bobs.orders_paid),
+        (0, bobs_summary.placed, bobs_summary.paid),
+        "bob's totals are his own account's, nothing of alice's"
+    );
+    // Automatic replies are logged with the current time.
+    store
+        .record_auto_reply(a, "c-totals", "2200", None, "您好", "{}", "accepted")
+        .unwrap();
+    let now = local_day(chrono::Utc::now().timestamp_millis());
+    assert_eq!(store.day_totals(alice, now).unwrap().auto_replies, 1);
+    assert_eq!(store.day_totals(bob, now).unwrap().auto_replies, 0);
 }

@@ -1,4 +1,9 @@
-//! The API error type and its JSON envelope `{"error":{"code","message"}}`.
+//! The API error type and its JSON envelope `{"error":{"code","message"}}`; the codes are the
+//! [`ErrorCode`] table.
+
+mod codes;
+
+pub use codes::ErrorCode;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -6,15 +11,16 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use xianyu_domain::DomainError;
+use xianyu_domain::delivery::DeliveryError;
+use xianyu_domain::replies::ReplyError;
 use xianyu_persistence::StoreError;
 
-/// An error answer: HTTP status, stable snake_case code and a human message.
+/// An error answer: a code from the [`ErrorCode`] table (which gives the HTTP status) and a
+/// human message.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    /// HTTP status to answer with.
-    pub status: StatusCode,
     /// Stable machine-readable code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human-readable explanation (never contains secrets).
     pub message: String,
     /// Seconds to wait before retrying (rate limiting).
@@ -41,39 +47,29 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    /// Builds an error.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with `code` (its status comes from the table).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
             code,
             message: message.into(),
             retry_after: None,
         }
     }
 
-    /// 400 with a code.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, message)
+    /// The error of a validation failure reported by another crate with its own stable code
+    /// (`DomainError::code()` and the like). Every such code is in the [`ErrorCode`] table (a
+    /// test checks); an unknown one would be a bug, answered as `invalid_request`.
+    pub fn coded(code: &str, message: impl std::fmt::Display) -> Self {
+        let known = ErrorCode::from_code(code).unwrap_or_else(|| {
+            log::error!(target: "xianyu::api", "error code {code:?} is missing from the table");
+            ErrorCode::InvalidRequest
+        });
+        Self::new(known, message.to_string())
     }
 
-    /// 401 with a code.
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, message)
-    }
-
-    /// 403 `forbidden`.
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
-    }
-
-    /// 404 with a resource-specific code.
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code, message)
-    }
-
-    /// 409 with a code.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, message)
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        self.code.status().unwrap_or(StatusCode::BAD_REQUEST)
     }
 
     /// 429 `rate_limited` with the seconds to wait.
@@ -81,8 +77,7 @@ impl ApiError {
         Self {
             retry_after: Some(retry_after),
             ..Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 format!("too many failed attempts; retry in {retry_after} s"),
             )
         }
@@ -91,15 +86,11 @@ impl ApiError {
     /// 500 `internal_error`; the detail goes to the log, not to the client.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         log::error!(target: "xianyu::api", "internal error: {detail}");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "internal server error",
-        )
+        Self::new(ErrorCode::InternalError, "internal server error")
     }
 
     /// The same error with another code.
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    pub fn with_code(mut self, code: ErrorCode) -> Self {
         self.code = code;
         self
     }
@@ -108,19 +99,27 @@ impl ApiError {
     pub fn envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope {
             error: ErrorBody {
-                code: self.code.to_owned(),
+                code: self.code.as_str().to_owned(),
                 message: self.message.clone(),
                 retry_after: self.retry_after,
             },
         }
     }
+}
 
-    /// Maps a store error of a lookup of `what` (e.g. "account") to an API error.
-    pub fn from_store(e: StoreError, not_found_code: &'static str) -> Self {
-        match e {
-            StoreError::NotFound => Self::not_found(not_found_code, "not found"),
+/// `.or_not_found(ErrorCode::CardNotFound)`: a store result whose `NotFound` means "no such
+/// resource of yours", answered with the resource's own code.
+pub trait OrNotFound<T> {
+    /// Maps `StoreError::NotFound` to `code` and any other store error as usual.
+    fn or_not_found(self, code: ErrorCode) -> Result<T, ApiError>;
+}
+
+impl<T> OrNotFound<T> for Result<T, StoreError> {
+    fn or_not_found(self, code: ErrorCode) -> Result<T, ApiError> {
+        self.map_err(|e| match e {
+            StoreError::NotFound => ApiError::new(code, "not found"),
             other => other.into(),
-        }
+        })
     }
 }
 
@@ -132,11 +131,11 @@ impl std::fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.status
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
-        let mut res = HttpResponse::build(self.status);
+        let mut res = HttpResponse::build(self.status());
         if let Some(s) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from(s)));
         }
@@ -146,28 +145,32 @@ impl ResponseError for ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
-        let status = match e {
-            DomainError::CookieAccountMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Self::new(status, e.code(), e.to_string())
+        Self::coded(e.code(), e)
+    }
+}
+
+impl From<ReplyError> for ApiError {
+    fn from(e: ReplyError) -> Self {
+        Self::coded(e.code(), e)
+    }
+}
+
+impl From<DeliveryError> for ApiError {
+    fn from(e: DeliveryError) -> Self {
+        Self::coded(e.code(), e)
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound => Self::not_found("not_found", "not found"),
+            StoreError::NotFound => Self::new(ErrorCode::NotFound, "not found"),
             StoreError::Conflict(what) => {
-                Self::conflict("conflict", format!("{what} already exists"))
+                Self::new(ErrorCode::Conflict, format!("{what} already exists"))
             }
             StoreError::Unavailable(detail) => {
                 log::error!(target: "xianyu::api", "database unavailable: {detail}");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_unavailable",
-                    "database unavailable",
-                )
+                Self::new(ErrorCode::DatabaseUnavailable, "database unavailable")
             }
             other => Self::internal(other),
         }

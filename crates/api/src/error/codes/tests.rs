@@ -1,0 +1,177 @@
+//! The table is complete and consistent: unique codes, every validation code of the domain in
+//! it, and `docs/API.md` in step.
+
+use super::ErrorCode;
+use std::collections::HashSet;
+use xianyu_domain::DomainError;
+use xianyu_domain::delivery::DeliveryError;
+use xianyu_domain::replies::{ReplyError, TemplateError};
+
+#[test]
+fn codes_are_unique_snake_case_and_explained() {
+    let mut seen = HashSet::new();
+    for c in ErrorCode::ALL {
+        let code = c.as_str();
+        assert!(seen.insert(code), "{code} is twice in the table");
+        assert!(
+            code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{code} is not snake_case"
+        );
+        assert!(
+            c.meaning().ends_with('.'),
+            "{code}: meaning is one sentence"
+        );
+        assert_eq!(ErrorCode::from_code(code), Some(*c));
+    }
+}
+
+/// One value of every variant of the error types the API turns into answers. The match below
+/// is exhaustive on purpose: a new variant does not compile until it is listed here too.
+fn domain_errors() -> Vec<(&'static str, String)> {
+    let t = TemplateError::UnknownPlaceholder { name: "x".into() };
+    let domain = [
+        DomainError::InvalidUsername,
+        DomainError::WeakPassword,
+        DomainError::InvalidRole,
+        DomainError::InvalidCookie,
+        DomainError::CookieAccountMismatch {
+            expected: "1".into(),
+            found: "2".into(),
+        },
+        DomainError::InvalidPauseMinutes,
+        DomainError::RemarkTooLong { max: 1 },
+        DomainError::InvalidXianyuUserId,
+    ];
+    let reply = [
+        ReplyError::NoKeywords,
+        ReplyError::TooManyKeywords { max: 1 },
+        ReplyError::EmptyKeyword,
+        ReplyError::KeywordNotTrimmed {
+            keyword: " a".into(),
+        },
+        ReplyError::KeywordTooLong { max: 1 },
+        ReplyError::InvalidRegex {
+            keyword: "(".into(),
+            message: "x".into(),
+        },
+        ReplyError::RegexTooLarge {
+            keyword: "a".into(),
+        },
+        ReplyError::EmptyItemId,
+        ReplyError::EmptyImageRef,
+        ReplyError::Template(TemplateError::UnbalancedBrace { position: 0 }),
+        ReplyError::DuplicateItemReply {
+            item_id: "1".into(),
+        },
+        ReplyError::DuplicateDefaultReply { item_id: None },
+        ReplyError::InvalidQuietHours,
+        ReplyError::RuleSetTooLarge,
+        ReplyError::InRule {
+            rule_id: 1,
+            error: Box::new(ReplyError::Template(t.clone())),
+        },
+    ];
+    let delivery = [
+        DeliveryError::InvalidCardName,
+        DeliveryError::InvalidCardText,
+        DeliveryError::InvalidDelay,
+        DeliveryError::InvalidUrl,
+        DeliveryError::InvalidTimeout,
+        DeliveryError::InvalidRetries,
+        DeliveryError::InvalidHeader { name: "x".into() },
+        DeliveryError::BodyWithGet,
+        DeliveryError::ContentInBody,
+        DeliveryError::MessageWithoutContent,
+        DeliveryError::InvalidJsonPath { path: "x".into() },
+        DeliveryError::InvalidImageRef,
+        DeliveryError::Template(t),
+        DeliveryError::InvalidUnits,
+        DeliveryError::InvalidItemMatch,
+        DeliveryError::InvalidSpec,
+        DeliveryError::CardNotFound,
+    ];
+    for e in &domain {
+        match e {
+            DomainError::InvalidUsername
+            | DomainError::WeakPassword
+            | DomainError::InvalidRole
+            | DomainError::InvalidCookie
+            | DomainError::CookieAccountMismatch { .. }
+            | DomainError::InvalidPauseMinutes
+            | DomainError::RemarkTooLong { .. }
+            | DomainError::InvalidXianyuUserId => {}
+        }
+    }
+    for e in &reply {
+        match e {
+            ReplyError::NoKeywords
+            | ReplyError::TooManyKeywords { .. }
+            | ReplyError::EmptyKeyword
+            | ReplyError::KeywordNotTrimmed { .. }
+            | ReplyError::KeywordTooLong { .. }
+            | ReplyError::InvalidRegex { .. }
+            | ReplyError::RegexTooLarge { .. }
+            | ReplyError::EmptyItemId
+            | ReplyError::EmptyImageRef
+            | ReplyError::Template(_)
+            | ReplyError::DuplicateItemReply { .. }
+            | ReplyError::DuplicateDefaultReply { .. }
+            | ReplyError::InvalidQuietHours
+            | ReplyError::RuleSetTooLarge
+            | ReplyError::InRule { .. } => {}
+        }
+    }
+    for e in &delivery {
+        match e {
+            DeliveryError::InvalidCardName
+            | DeliveryError::InvalidCardText
+            | DeliveryError::InvalidDelay
+            | DeliveryError::InvalidUrl
+            | DeliveryError::InvalidTimeout
+            | DeliveryError::InvalidRetries
+            | DeliveryError::InvalidHeader { .. }
+            | DeliveryError::BodyWithGet
+            | DeliveryError::ContentInBody
+            | DeliveryError::MessageWithoutContent
+            | DeliveryError::InvalidJsonPath { .. }
+            | DeliveryError::InvalidImageRef
+            | DeliveryError::Template(_)
+            | DeliveryError::InvalidUnits
+            | DeliveryError::InvalidItemMatch
+            | DeliveryError::InvalidSpec
+            | DeliveryError::CardNotFound => {}
+        }
+    }
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    out.extend(domain.iter().map(|e| (e.code(), e.to_string())));
+    out.extend(reply.iter().map(|e| (e.code(), e.to_string())));
+    out.extend(delivery.iter().map(|e| (e.code(), e.to_string())));
+    out
+}
+
+#[test]
+fn every_validation_code_of_the_domain_is_in_the_table() {
+    for (code, message) in domain_errors() {
+        assert!(
+            ErrorCode::from_code(code).is_some(),
+            "{code} ({message}) is missing from the ErrorCode table"
+        );
+    }
+}
+
+#[test]
+fn api_md_holds_the_generated_table() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/API.md"))
+        .expect("docs/API.md");
+    let (start, end) = ("<!-- error-codes:start -->\n", "<!-- error-codes:end -->");
+    let section = doc
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table)
+        .expect("docs/API.md has the error-codes markers");
+    assert_eq!(
+        section,
+        ErrorCode::markdown_table(),
+        "docs/API.md's error table is stale: run scripts/update-error-codes.sh"
+    );
+}
