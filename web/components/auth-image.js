@@ -31,5 +31,5 @@ export function AuthImage({ src, alt = '', class: cls = 'thumb', ...rest }) {
   }, [src]);
   if (!src || failed) return html`<span class=${cls + ' thumb-missing'} role="img" aria-label=${alt}></span>`;
   if (!url) return html`<span class=${cls} aria-busy="true"></span>`;
-  return html`<img class=${cls} src=${url} alt=${alt} loading="lazy" ...${rest} />`;
+  return html`<img class=${cls} src=${url} alt=${alt} loading="lazy" onError=${() => setFailed(true)} ...${rest} />`;
 }
