@@ -7,10 +7,22 @@ import { onLive } from './live.js';
 /** {list: AccountView[] | null, status: {id: AccountStatusView}, error} */
 export const accounts = createStore({ list: null, status: {}, error: null });
 let loading = null;
+/** When the last live status of an account arrived (a list fetched earlier must not undo it). */
+const liveAt = new Map();
+
+function keepNewer(list, started) {
+  const cur = accounts.get().list || [];
+  return list.map((a) => {
+    if ((liveAt.get(a.id) || 0) <= started) return a;
+    const c = cur.find((x) => x.id === a.id);
+    return c ? { ...a, status: c.status } : a;
+  });
+}
 
 export function loadAccounts(force = false) {
   if (loading && !force) return loading;
   if (accounts.get().list && !force) return Promise.resolve(accounts.get().list);
+  const started = Date.now();
   loading = (async () => {
     const all = [];
     let cursor = null;
@@ -20,7 +32,7 @@ export function loadAccounts(force = false) {
       cursor = page.next_cursor;
       if (!cursor) break;
     }
-    accounts.set((s) => ({ ...s, list: all, error: null }));
+    accounts.set((s) => ({ ...s, list: keepNewer(all, started), error: null }));
     return all;
   })().catch((error) => {
     accounts.set((s) => ({ ...s, error }));
@@ -32,21 +44,28 @@ export function loadAccounts(force = false) {
 
 /** Fetch the detailed status (last error, next retry, captcha link) of some accounts. */
 export async function loadStatuses(ids) {
+  const started = Date.now();
   const results = await Promise.allSettled(ids.map((id) => get(`/accounts/${id}/status`)));
   accounts.set((s) => {
     const status = { ...s.status };
+    const fresh = new Map();
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') status[ids[i]] = r.value;
+      if (r.status !== 'fulfilled' || (liveAt.get(ids[i]) || 0) > started) return;
+      status[ids[i]] = r.value;
+      fresh.set(ids[i], r.value.status);
     });
-    return { ...s, status };
+    const list = s.list ? s.list.map((a) => (fresh.has(a.id) ? { ...a, status: fresh.get(a.id) } : a)) : s.list;
+    return { ...s, list, status };
   });
 }
 
-export function upsertAccount(a) {
+/** Put an account answer into the list; `started` is when its request was sent. */
+export function upsertAccount(a, started = 0) {
   accounts.set((s) => {
     if (!s.list) return s;
     const i = s.list.findIndex((x) => x.id === a.id);
-    const list = i < 0 ? [...s.list, a] : s.list.map((x) => (x.id === a.id ? a : x));
+    const next = i >= 0 && (liveAt.get(a.id) || 0) > started ? { ...a, status: s.list[i].status } : a;
+    const list = i < 0 ? [...s.list, next] : s.list.map((x) => (x.id === a.id ? next : x));
     return { ...s, list };
   });
 }
@@ -71,6 +90,7 @@ export function rememberAccount(id) {
 
 onLive((ev) => {
   if (ev.type === 'status_changed' && ev.status) {
+    liveAt.set(ev.account, Date.now());
     accounts.set((s) => ({
       ...s,
       list: s.list ? s.list.map((a) => (a.id === ev.account ? { ...a, status: ev.status.status } : a)) : s.list,

@@ -54,12 +54,13 @@ export function AddAccountDialog({ existing, onClose }) {
     const pe = pauseError(form.values.pause_minutes);
     if (pe) return form.setErrors({ pause_minutes: pe });
     const v = form.values;
+    const started = Date.now();
     const a = await form.run(
       () => post('/accounts', { cookie: v.cookie.trim(), remark: v.remark.trim(), pause_minutes: Number(v.pause_minutes), auto_confirm: v.auto_confirm, enabled: v.enabled }),
       { invalid_cookie: 'cookie', account_exists: 'cookie', remark_too_long: 'remark', invalid_pause_minutes: 'pause_minutes' },
     );
     if (!a) return;
-    upsertAccount(a);
+    upsertAccount(a, started);
     loadAccounts(true).catch(() => {});
     setTimeout(() => loadStatuses([a.id]), 1500);
     toast.ok(t('accounts.added'));
@@ -87,12 +88,13 @@ export function EditAccountDialog({ account, onClose }) {
     const pe = pauseError(form.values.pause_minutes);
     if (pe) return form.setErrors({ pause_minutes: pe });
     const v = form.values;
+    const started = Date.now();
     const a = await form.run(
       () => patch(`/accounts/${account.id}`, { remark: v.remark.trim(), pause_minutes: Number(v.pause_minutes), auto_confirm: v.auto_confirm, enabled: v.enabled }),
       { remark_too_long: 'remark', invalid_pause_minutes: 'pause_minutes' },
     );
     if (!a) return;
-    upsertAccount(a);
+    upsertAccount(a, started);
     loadStatuses([a.id]);
     toast.ok(t('accounts.saved'));
     onClose();
@@ -113,12 +115,13 @@ export function CookieDialog({ account, onClose }) {
   const check = checkCookie(form.values.cookie);
   const submit = async () => {
     if (!check.ok) return form.setErrors({ cookie: t('cookie.' + check.error) });
+    const started = Date.now();
     const a = await form.run(() => put(`/accounts/${account.id}/cookie`, { cookie: form.values.cookie.trim() }), {
       invalid_cookie: 'cookie',
       cookie_account_mismatch: 'cookie',
     });
     if (!a) return;
-    upsertAccount(a);
+    upsertAccount(a, started);
     setTimeout(() => loadStatuses([a.id]), 1500);
     toast.ok(t('accounts.cookie_replaced'));
     onClose();

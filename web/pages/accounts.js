@@ -33,8 +33,9 @@ export default function AccountsPage({ query }) {
   };
   const toggle = async (a, field, value) => {
     try {
+      const started = Date.now();
       const next = await patch(`/accounts/${a.id}`, { [field]: value });
-      upsertAccount(next);
+      upsertAccount(next, started);
       loadStatuses([a.id]);
       toast.ok(t('accounts.saved'));
     } catch (e) {

@@ -87,7 +87,7 @@ export default function Overview() {
     loadAccounts().catch(() => {});
   }, []);
   const list = s.list || [];
-  const ids = list.map((a) => a.id).join(',');
+  const ids = (s.list ? 'L' : '') + list.map((a) => a.id).join(',');
   useEffect(() => {
     const need = list.filter((a) => ATTENTION.has(a.status) || a.status === 'offline').map((a) => a.id);
     if (need.length) loadStatuses(need);
