@@ -10,6 +10,7 @@ import { ToastHost } from './components/toast.js';
 import { ConfirmHost } from './components/modal.js';
 import { ChangePasswordDialog } from './components/password.js';
 import { Loading, ErrorBox } from './components/ui.js';
+import { loadAccounts } from './lib/accounts.js';
 
 /** Every page is its own module, loaded when first visited. */
 const ROUTES = [
@@ -44,6 +45,16 @@ class Boundary extends Component {
 }
 
 const loaded = new Map();
+
+/** Start loading the module of a path (at boot, in parallel with the strings). */
+function preload(path) {
+  const m = match(ROUTES, path);
+  if (!m || loaded.has(m.route.path)) return Promise.resolve();
+  return m.route.load().then(
+    (mod) => loaded.set(m.route.path, { mod }),
+    () => {},
+  );
+}
 
 function PageHost({ r }) {
   const m = match(ROUTES, r.path);
@@ -87,9 +98,7 @@ function App() {
       return;
     }
     startLive();
-    get('/auth/me').then(setUser, (e) => {
-      if (e.status !== 401) console.warn('auth/me', errorText(e));
-    });
+    if (!s.user) loadMe();
   }, [s.token]);
 
   if (!s.token) {
@@ -109,6 +118,12 @@ function App() {
     <${Shell} onLogout=${logout} onPassword=${() => setPwOpen(true)}><${PageHost} r=${r} /></${Shell}>
     ${forced || pwOpen ? html`<${ChangePasswordDialog} forced=${forced} onClose=${() => setPwOpen(false)} />` : null}
   </div>`;
+}
+
+function loadMe() {
+  return get('/auth/me').then(setUser, (e) => {
+    if (e.status !== 401) console.warn('auth/me', errorText(e));
+  });
 }
 
 let LoginPage = null;
@@ -131,11 +146,13 @@ onLive((ev) => {
 });
 
 async function boot() {
-  try {
-    await loadLang(lang.get());
-  } catch (e) {
-    console.warn(e);
+  const work = [loadLang(lang.get()).catch((e) => console.warn(e))];
+  if (session.get().token) {
+    work.push(preload(route.get().path));
+    loadMe();
+    loadAccounts().catch(() => {});
   }
+  await Promise.all(work);
   render(html`<${Root} />`, document.getElementById('app'));
 }
 

@@ -1,7 +1,7 @@
 // The caller's accounts, shared by the pickers, the overview and the accounts page; statuses are
 // kept current by status_changed events.
 import { createStore, storage } from './store.js';
-import { get } from './api.js';
+import { get, session } from './api.js';
 import { onLive } from './live.js';
 
 /** {list: AccountView[] | null, status: {id: AccountStatusView}, error} */
@@ -19,7 +19,11 @@ function keepNewer(list, started) {
   });
 }
 
+let loadedAt = 0;
+
+/** Load every account (force: again even if loaded; 'stale': again when older than 30 s). */
 export function loadAccounts(force = false) {
+  if (force === 'stale') force = !loading && Date.now() - loadedAt > 30000;
   if (loading && !force) return loading;
   if (accounts.get().list && !force) return Promise.resolve(accounts.get().list);
   const started = Date.now();
@@ -32,6 +36,7 @@ export function loadAccounts(force = false) {
       cursor = page.next_cursor;
       if (!cursor) break;
     }
+    loadedAt = Date.now();
     accounts.set((s) => ({ ...s, list: keepNewer(all, started), error: null }));
     return all;
   })().catch((error) => {
@@ -100,4 +105,14 @@ onLive((ev) => {
   if (ev.type === 'resync') {
     loadAccounts(true).catch(() => {});
   }
+});
+
+// Another user (or none) after a login/logout: forget the previous user's accounts.
+let lastToken = session.get().token;
+session.subscribe((s) => {
+  if (s.token === lastToken) return;
+  lastToken = s.token;
+  loadedAt = 0;
+  liveAt.clear();
+  accounts.set({ list: null, status: {}, error: null });
 });

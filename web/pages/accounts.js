@@ -18,7 +18,7 @@ export default function AccountsPage({ query }) {
   const s = useStore(accounts);
   const [dialog, setDialog] = useState(query.add ? { kind: 'add' } : null);
   useEffect(() => {
-    loadAccounts(true).catch(() => {});
+    loadAccounts('stale').catch(() => {});
   }, []);
   const list = s.list || [];
   const page = useShowMore(list, 50);
