@@ -3,7 +3,6 @@
 //! reply through the live connection, log it with the explanation of the decision, and
 //! remember once-per-conversation replies.
 
-use crate::routes::replies::shanghai_now;
 use goofish_protocol::events::{ChatMessage, Event, texts};
 use goofish_protocol::lwp::SendContent;
 use std::collections::HashMap;
@@ -152,7 +151,8 @@ async fn reply(
             .filter(|t| !t.is_empty()),
         item_price: item_price.as_deref(),
         account_remark: &remark,
-        now_local: shanghai_now(),
+        now_local: xianyu_domain::clock::local_time(chrono::Utc::now().timestamp_millis())
+            .unwrap_or_default(),
         paused: ctx.is_paused(),
         is_system_text: texts::is_system_text(&m.text),
         once_used: &once_used,
@@ -221,7 +221,7 @@ pub(crate) async fn image_content(
         });
     }
     match uploads {
-        Some(dir) if crate::images::is_upload_id(image_ref) => {
+        Some(dir) if crate::routes::uploads::images::is_upload_id(image_ref) => {
             upload_content(store, sender, dir, account, image_ref)
                 .await
                 .map_err(|e| format!("account {account}: image not sent: {e}"))
@@ -254,7 +254,7 @@ pub(crate) async fn upload_content(
         let jpeg = match remembered {
             Some(_) => None,
             None => Some(
-                crate::images::read_file(&dir, &record.file_name)
+                crate::routes::uploads::images::read_file(&dir, &record.file_name)
                     .map_err(|e| format!("account {account}: upload {id}: {e}"))?,
             ),
         };

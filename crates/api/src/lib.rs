@@ -11,7 +11,6 @@ pub mod auto_reply;
 pub mod bootstrap;
 pub mod delivery;
 pub mod error;
-pub mod images;
 mod middleware;
 pub mod openapi;
 mod ratelimit;
@@ -22,7 +21,6 @@ mod session_cache;
 pub mod settings;
 mod state;
 mod system;
-mod xlsx_rules;
 
 pub use error::{ApiError, ErrorCode};
 pub use server::{RunningServer, spawn};

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use xianyu_domain::DomainError;
 use xianyu_domain::delivery::DeliveryError;
-use xianyu_domain::replies::ReplyError;
+use xianyu_domain::replies::{ReplyError, TemplateError};
 use xianyu_persistence::StoreError;
 
 /// An error answer: a code from the [`ErrorCode`] table (which gives the HTTP status) and a
@@ -151,6 +151,12 @@ impl From<DomainError> for ApiError {
 
 impl From<ReplyError> for ApiError {
     fn from(e: ReplyError) -> Self {
+        Self::coded(e.code(), e)
+    }
+}
+
+impl From<TemplateError> for ApiError {
+    fn from(e: TemplateError) -> Self {
         Self::coded(e.code(), e)
     }
 }

@@ -1,10 +1,11 @@
 //! `/api/v1/settings` (admin only): global switches.
 
-use super::dto::{SettingsPatch, SettingsView};
 use crate::auth::AdminUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, patch, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use xianyu_persistence::REGISTRATION_OPEN;
 
 /// Read the global settings.
@@ -37,4 +38,19 @@ pub async fn update_settings(
     })
     .await?;
     Ok(HttpResponse::Ok().json(SettingsView { registration_open }))
+}
+
+/// Global settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingsView {
+    /// Whether anyone may create a user through `POST /api/v1/auth/register`.
+    pub registration_open: bool,
+}
+
+/// `PATCH /api/v1/settings` body.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    /// Open or close self-registration.
+    pub registration_open: Option<bool>,
 }

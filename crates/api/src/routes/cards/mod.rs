@@ -1,15 +1,17 @@
 //! Cards (卡券) of the caller and their stock lines. HTTP-fetch header values are secrets:
 //! never returned (`***`), kept when a PATCH sends `***` back.
 
-use super::Body;
-use super::card_dto::{
-    AppendStockRequest, AppendStockResult, CardView, CreateCardRequest, StockLineView, StockQuery,
-    StockView, UpdateCardRequest,
-};
-use super::dto::{Page, PageQuery};
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::Body;
+use crate::routes::cards::dto::{
+    AppendStockRequest, AppendStockResult, CardView, CreateCardRequest, StockLineView, StockQuery,
+    StockView, UpdateCardRequest,
+};
+use crate::routes::common::{Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, patch, post, web};
 use futures_util::StreamExt;

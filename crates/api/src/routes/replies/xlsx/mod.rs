@@ -2,11 +2,13 @@
 //! template, compatible with the reference system's sheet. The format lives in
 //! [`crate::xlsx_rules`]; these handlers scope, plan and store.
 
+pub(crate) mod sheet;
+
+use self::sheet::{self as xlsx_rules, RowError, XlsxError, rule_key};
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
-use crate::xlsx_rules::{self, RowError, XlsxError, rule_key};
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
@@ -277,7 +279,7 @@ fn import(
     cfg.keywords.extend(updates.iter().cloned());
     cfg.keywords.extend(creates.iter().cloned());
     RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
-        .map_err(|e| ApiError::coded(e.code(), e))?;
+        .map_err(ApiError::from)?;
     if !apply {
         return Ok(report);
     }

@@ -2,7 +2,7 @@
 //! (`关键词数据`: `关键词`, `商品ID`, `关键词内容`) plus our columns `匹配方式`, `回复类型`, `图片`
 //! and `优先级`. Pure: bytes in, rules or per-row errors out; no IO, no store.
 
-use crate::routes::reply_dto::{KeywordRuleDto, MatchModeDto, ReplyDto, ReplyKind};
+use crate::routes::replies::dto::{KeywordRuleDto, MatchModeDto, ReplyDto, ReplyKind};
 use calamine::{Data, Reader, Xlsx};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,10 +1,13 @@
 //! `/api/v1/users` (admin only).
 
-use super::auth::username_taken;
-use super::dto::{CreateUserRequest, Page, UpdateUserRequest, UserView};
+pub mod dto;
+
 use crate::auth::{AdminUser, hash_password};
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::auth::username_taken;
+use crate::routes::common::Page;
+use crate::routes::users::dto::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::{Password, Role, UserId, Username};

@@ -1,13 +1,16 @@
 //! `/api/v1/accounts`: the caller's Xianyu seller accounts. Another user's account answers 404,
 //! exactly like a missing one; the cookie is write-only.
 
-use super::dto::{
-    AccountStatusView, AccountView, CreateAccountRequest, Page, PageQuery, ReplaceCookieRequest,
-    UpdateAccountRequest,
-};
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::ErrorCode;
 use crate::error::{ApiError, ErrorEnvelope, blocking, read};
+use crate::routes::accounts::dto::{
+    AccountStatusView, AccountView, CreateAccountRequest, ReplaceCookieRequest,
+    UpdateAccountRequest,
+};
+use crate::routes::common::{Page, PageQuery};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use goofish_protocol::cookies::CookieJar;

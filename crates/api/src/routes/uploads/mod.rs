@@ -3,15 +3,17 @@
 //! and delete. A rule's image reply refers to an upload by its id; the first send through an
 //! account uploads it to the Goofish CDN and remembers the CDN URL.
 
+pub(crate) mod images;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
-use crate::images::{self, MAX_UPLOAD_BYTES};
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use futures_util::StreamExt;
+use images::MAX_UPLOAD_BYTES;
 use serde::Serialize;
 use utoipa::ToSchema;
 use xianyu_persistence::UploadRecord;

@@ -2,12 +2,14 @@
 //! description, spec and multi-quantity flags), and syncing the item list or one item's
 //! detail from Goofish through the account's live session.
 
-use super::Body;
-use super::catalog_dto::{ItemQuery, ItemView, SyncResult, UpdateItemRequest};
-use super::dto::Page;
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::Body;
+use crate::routes::common::Page;
+use crate::routes::items::dto::{ItemQuery, ItemView, SyncResult, UpdateItemRequest};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::{AccountId, UserId};

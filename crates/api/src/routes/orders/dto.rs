@@ -1,26 +1,24 @@
-//! Request and response bodies of the order and delivery routes.
-
-use super::dto::{PageQuery, bad_cursor, from_ms};
 use crate::ApiError;
 use crate::error::ErrorCode;
+use crate::routes::common::{PageQuery, bad_cursor, from_ms};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xianyu_domain::AccountId;
 use xianyu_domain::clock::{DAY_MS, local_day_start_ms};
-use xianyu_domain::delivery::DeliveryState;
 use xianyu_domain::orders::{OrderState, Transition};
 use xianyu_persistence::{
-    DaySummary, DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
+    DaySummary, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
 };
 
 /// The longest order summary, in days.
 pub const MAX_SUMMARY_DAYS: i64 = 366;
+
 /// The order summary's length when `days` is absent.
 pub const DEFAULT_SUMMARY_DAYS: i64 = 30;
 
 /// An empty query parameter counts as absent.
-fn present(v: &Option<String>) -> Option<String> {
+pub(crate) fn present(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -382,96 +380,6 @@ pub struct OrderSummaryView {
     pub timezone: String,
     /// One entry per day, oldest first, today last.
     pub days: Vec<DaySummaryView>,
-}
-
-/// `GET /api/v1/deliveries` query.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DeliveryQuery {
-    /// Only this state: reserved, sent, failed or uncertain.
-    pub state: Option<String>,
-    /// Only this account.
-    pub account_id: Option<i64>,
-    /// Page size, 1–500 (default 100).
-    pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-impl DeliveryQuery {
-    /// The paging part.
-    pub fn page(&self) -> PageQuery {
-        PageQuery {
-            limit: self.limit,
-            cursor: self.cursor.clone(),
-        }
-    }
-
-    /// The validated filters: 400 `invalid_state_filter`.
-    pub fn filter(&self) -> Result<DeliveryFilter, ApiError> {
-        let state = present(&self.state)
-            .map(|s| {
-                s.parse::<DeliveryState>().map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::InvalidStateFilter,
-                        format!("unknown delivery state {s:?}"),
-                    )
-                })
-            })
-            .transpose()?;
-        Ok(DeliveryFilter {
-            account: self.account_id.map(AccountId),
-            state,
-        })
-    }
-}
-
-/// A delivery in the review list (its content is only shown with its order).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryView {
-    /// Delivery id.
-    pub id: i64,
-    /// The account.
-    pub account_id: i64,
-    /// The order's row id (`GET /api/v1/orders/{id}`).
-    pub order: i64,
-    /// The Xianyu order id.
-    pub order_id: String,
-    /// Unit number, 1-based.
-    pub unit: i32,
-    /// reserved, sent, failed or uncertain.
-    pub state: String,
-    /// How many times it was sent.
-    pub sends: i32,
-    /// Why it failed or is uncertain.
-    pub error: Option<String>,
-    /// The card.
-    pub card_id: Option<i64>,
-    /// The rule that chose the card.
-    pub rule_id: Option<i64>,
-    /// Reserved at.
-    pub created_at: Option<DateTime<Utc>>,
-    /// Last change.
-    pub updated_at: Option<DateTime<Utc>>,
-}
-
-impl From<&DeliveryRecord> for DeliveryView {
-    fn from(d: &DeliveryRecord) -> Self {
-        Self {
-            id: d.id,
-            account_id: d.account_id.0,
-            order: d.order_row_id,
-            order_id: d.order_id.clone(),
-            unit: d.unit,
-            state: d.state.as_str().to_owned(),
-            sends: d.sends,
-            error: d.error.clone(),
-            card_id: d.card_id,
-            rule_id: d.rule_id,
-            created_at: from_ms(d.created_at),
-            updated_at: from_ms(d.updated_at),
-        }
-    }
 }
 
 /// What a manual re-delivery did.

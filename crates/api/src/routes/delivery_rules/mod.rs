@@ -1,15 +1,17 @@
 //! Delivery rules of the caller (which orders get which card) and the delivery preview that
 //! explains which rule and card an order of an item would get.
 
-use super::Body;
-use super::catalog_dto::{
-    CreateRuleRequest, DeliveryPreviewRequest, DeliveryPreviewResponse, PreviewCard, PreviewItem,
-    RuleView, UpdateRuleRequest,
-};
-use super::dto::{Page, PageQuery};
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::Body;
+use crate::routes::common::{Page, PageQuery};
+use crate::routes::delivery_rules::dto::{
+    CreateRuleRequest, DeliveryPreviewRequest, DeliveryPreviewResponse, PreviewCard, PreviewItem,
+    RuleView, UpdateRuleRequest,
+};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use xianyu_domain::AccountId;

@@ -2,9 +2,9 @@
 //! cards are secrets: responses show them as `***`, and a `***` sent back keeps the stored
 //! value.
 
-use super::dto::from_ms;
 use crate::ApiError;
 use crate::error::ErrorCode;
+use crate::routes::common::from_ms;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -16,14 +16,6 @@ use xianyu_persistence::{CardRecord, StockCounts, StockLine, card_kind_name};
 
 /// What responses show instead of a header value.
 pub const MASK: &str = "***";
-
-/// Maps a domain validation error to 400 with its stable code (404 `card_not_found`).
-pub fn delivery_err(e: DeliveryError) -> ApiError {
-    match e {
-        DeliveryError::CardNotFound => ApiError::new(ErrorCode::CardNotFound, "card not found"),
-        other => ApiError::coded(other.code(), other),
-    }
-}
 
 /// Deserializes a present field, `null` included, as `Some(..)`: absent keeps, `null` clears.
 pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
@@ -141,7 +133,7 @@ impl CardBodyDto {
                 let body_template = body_template
                     .map(|t| DeliveryTemplate::parse(&t))
                     .transpose()
-                    .map_err(|e| delivery_err(e.into()))?;
+                    .map_err(|e| ApiError::from(DeliveryError::from(e)))?;
                 CardKind::HttpFetch(HttpFetchSpec {
                     url,
                     method: match method {
@@ -213,7 +205,7 @@ fn parse_template(t: Option<String>) -> Result<Option<DeliveryTemplate>, ApiErro
     t.filter(|t| !t.trim().is_empty())
         .map(|t| DeliveryTemplate::parse(&t))
         .transpose()
-        .map_err(|e| delivery_err(e.into()))
+        .map_err(|e| ApiError::from(DeliveryError::from(e)))
 }
 
 /// `POST /api/v1/cards` body.
@@ -242,7 +234,7 @@ impl CreateCardRequest {
             message_template: parse_template(self.message_template)?,
             delay_secs: self.delay_secs.map_or(0, to_u32),
         };
-        card.validate().map_err(delivery_err)?;
+        card.validate().map_err(ApiError::from)?;
         Ok(card)
     }
 }
@@ -279,7 +271,7 @@ impl UpdateCardRequest {
         if let Some(d) = self.delay_secs {
             card.delay_secs = to_u32(d);
         }
-        card.validate().map_err(delivery_err)?;
+        card.validate().map_err(ApiError::from)?;
         Ok(card)
     }
 }

@@ -2,14 +2,17 @@
 //! delivered content, the per-day summary of an account, and a manual re-delivery through the
 //! account's live session.
 
-use super::dto::Page;
-use super::orders_dto::{
-    DaySummaryView, OrderDetailView, OrderQuery, OrderSummaryView, OrderView, RedeliverResult,
-    SummaryQuery, order_cursor,
-};
+pub mod deliveries;
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::common::Page;
+use crate::routes::orders::dto::{
+    DaySummaryView, OrderDetailView, OrderQuery, OrderSummaryView, OrderView, RedeliverResult,
+    SummaryQuery, order_cursor,
+};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use xianyu_domain::AccountId;

@@ -42,8 +42,9 @@ impl ReplyDto {
     /// Validates into the domain reply (unknown placeholders are rejected here, on save).
     pub fn into_body(self) -> Result<ReplyBody, ApiError> {
         let body = match self.kind {
-            ReplyKind::Text => ReplyBody::text(self.text.as_deref().unwrap_or(""))
-                .map_err(|e| ApiError::coded(e.code(), e))?,
+            ReplyKind::Text => {
+                ReplyBody::text(self.text.as_deref().unwrap_or("")).map_err(ApiError::from)?
+            }
             ReplyKind::Image => ReplyBody::Image {
                 image_ref: self.image_ref.ok_or_else(|| {
                     ApiError::new(ErrorCode::InvalidReply, "image replies need image_ref")
@@ -51,7 +52,7 @@ impl ReplyDto {
             },
             ReplyKind::Silent => ReplyBody::Silent,
         };
-        body.validate().map_err(|e| ApiError::coded(e.code(), e))?;
+        body.validate().map_err(ApiError::from)?;
         Ok(body)
     }
 
@@ -144,7 +145,7 @@ impl KeywordRuleDto {
             reply: self.reply.into_body()?,
             priority: self.priority,
         };
-        rule.normalized().map_err(|e| ApiError::coded(e.code(), e))
+        rule.normalized().map_err(ApiError::from)
     }
 
     /// The API view of a rule.
@@ -181,7 +182,7 @@ impl ItemReplyDto {
             item_id: self.item_id.trim().to_owned(),
             reply: self.reply.into_body()?,
         };
-        rule.validate().map_err(|e| ApiError::coded(e.code(), e))?;
+        rule.validate().map_err(ApiError::from)?;
         Ok(rule)
     }
 
@@ -224,7 +225,7 @@ impl DefaultReplyDto {
             reply: self.reply.into_body()?,
             once_per_conversation: self.once_per_conversation,
         };
-        rule.validate().map_err(|e| ApiError::coded(e.code(), e))?;
+        rule.validate().map_err(ApiError::from)?;
         Ok(rule)
     }
 
@@ -289,9 +290,7 @@ impl ReplySettingsDto {
             quiet_hours,
             min_interval_secs: self.min_interval_secs,
         };
-        settings
-            .validate()
-            .map_err(|e| ApiError::coded(e.code(), e))?;
+        settings.validate().map_err(ApiError::from)?;
         Ok(settings)
     }
 

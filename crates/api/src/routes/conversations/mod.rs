@@ -1,10 +1,15 @@
 //! Conversations and messages of the caller's accounts, and sending through the live
 //! connection.
 
-use super::dto::{ConversationView, MessageView, Page, PageQuery, SendMessageRequest, SendResult};
+pub mod dto;
+
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
+use crate::routes::common::{Page, PageQuery};
+use crate::routes::conversations::dto::{
+    ConversationView, MessageView, SendMessageRequest, SendResult,
+};
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
 use goofish_protocol::lwp::SendContent;
@@ -30,10 +35,14 @@ pub async fn list_conversations(
     let before = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(c) => {
-            let (at, id) = c.split_once('_').ok_or_else(super::dto::bad_cursor)?;
+            let (at, id) = c
+                .split_once('_')
+                .ok_or_else(crate::routes::common::bad_cursor)?;
             Some((
-                at.parse().map_err(|_| super::dto::bad_cursor())?,
-                id.parse().map_err(|_| super::dto::bad_cursor())?,
+                at.parse()
+                    .map_err(|_| crate::routes::common::bad_cursor())?,
+                id.parse()
+                    .map_err(|_| crate::routes::common::bad_cursor())?,
             ))
         }
     };
@@ -191,7 +200,7 @@ async fn upload_content(
 ) -> Result<SendContent, ApiError> {
     let not_found = || ApiError::new(ErrorCode::UploadNotFound, "upload not found");
     let upload = upload
-        .filter(|u| crate::images::is_upload_id(u))
+        .filter(|u| crate::routes::uploads::images::is_upload_id(u))
         .ok_or_else(not_found)?;
     let (store, uid, u) = (state.store.clone(), user.id, upload.clone());
     blocking(move || {
@@ -215,7 +224,7 @@ async fn upload_content(
         })
 }
 
-impl super::dto::SendMessageRequest {
+impl dto::SendMessageRequest {
     /// Validates the body into what the connection sends.
     fn into_content(self) -> Result<SendContent, ApiError> {
         let invalid = |m: &str| ApiError::new(ErrorCode::InvalidMessage, m.to_owned());
@@ -289,7 +298,7 @@ pub async fn list_auto_replies(
             id,
             reply_text,
             verdict,
-            at: super::dto::from_ms(at),
+            at: crate::routes::common::from_ms(at),
             decision: serde_json::from_str(&decision).unwrap_or_default(),
         })
         .collect();

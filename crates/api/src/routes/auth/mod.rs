@@ -1,11 +1,12 @@
 //! `/api/v1/auth`: login, logout, who am I, password change, self-registration.
 
-use super::dto::{
-    ChangePasswordRequest, CreateUserRequest, LoginRequest, LoginResponse, LoginUser, UserView,
-};
+pub mod dto;
+
 use crate::auth::{AuthUser, dummy_hash, hash_password, verify_password};
 use crate::error::ErrorCode;
 use crate::error::{ApiError, ErrorEnvelope, blocking};
+use crate::routes::auth::dto::{ChangePasswordRequest, LoginRequest, LoginResponse, LoginUser};
+use crate::routes::users::dto::{CreateUserRequest, UserView};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use xianyu_domain::{Password, Role, Username};
