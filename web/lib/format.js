@@ -1,5 +1,5 @@
 // Formatting: money is integer fen, times are shown in Asia/Shanghai.
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
 
 export const TZ = 'Asia/Shanghai';
 const cache = new Map();
@@ -70,13 +70,15 @@ export function secondsUntil(v) {
   return d ? Math.round((d.getTime() - Date.now()) / 1000) : 0;
 }
 
-/** 1:05 or 1:02:03 for a number of seconds. */
+/** A wait in words: "45 秒", "14 分 28 秒", "2 小时 5 分" (en: 45 s, 14 min 28 s, 2 h 5 min). */
 export function duration(secs) {
   const s = Math.max(0, Math.round(secs));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  const r = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
+  const r = s % 60;
+  if (h) return t('time.h_min', { h, m });
+  if (m) return t('time.min_s', { m, s: r });
+  return t('time.s', { s: r });
 }
 
 export function relative(v) {
