@@ -135,3 +135,27 @@ pub fn order_status_for(text: &str) -> Option<OrderStatusText> {
         .map(|(_, s)| *s)
         .or_else(|| is_payment_trigger(text).then_some(OrderStatusText::Paid))
 }
+
+/// The refund text that means the money went back to the buyer (the status table above maps
+/// it to `Closed`, like a closed order; the order workflow records it as refunded).
+pub const REFUNDED_TEXT: &str = "[退款成功，钱款已原路退返]";
+
+/// Whether a card or chat text says the order was refunded.
+pub fn is_refunded(text: &str) -> bool {
+    text.trim() == REFUNDED_TEXT
+}
+
+/// Red-reminder texts that tell an order's state (§3.8 steps 4–5); other reminders
+/// (`[记得及时发货]`, …) say nothing about the state.
+pub const RED_REMINDER_STATUS: &[(&str, OrderStatusText)] = &[
+    ("等待卖家发货", OrderStatusText::Paid),
+    ("交易关闭", OrderStatusText::Closed),
+];
+
+/// The order state a red reminder tells, if any.
+pub fn red_reminder_status(text: &str) -> Option<OrderStatusText> {
+    RED_REMINDER_STATUS
+        .iter()
+        .find(|(t, _)| *t == text.trim())
+        .map(|(_, s)| *s)
+}

@@ -267,11 +267,77 @@ pub fn created_conversation_cid(body: &Value) -> Option<String> {
         .map(|s| crate::ids::strip_goofish(&s).to_owned())
 }
 
+/// Goofish's answer to a send request (§3.9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendAnswer {
+    /// Accepted; the server message id (`<n>.PNM`) when the answer carried one.
+    Accepted {
+        /// `body.messageId` (or key `1`).
+        message_id: Option<String>,
+    },
+    /// Refused, e.g. by the content filter (`CSI_FORBID`).
+    Rejected {
+        /// `reason（moreInfo）`, or the response code.
+        reason: String,
+    },
+}
+
+/// Reads the answer to a send from the response's code and body: rejected when the body has a
+/// `reason` or the code is not 200, else accepted with the message id.
+pub fn send_answer(code: i64, body: Option<&Value>) -> SendAnswer {
+    if let Some(reason) = body.and_then(send_rejection) {
+        return SendAnswer::Rejected { reason };
+    }
+    if code != 200 {
+        return SendAnswer::Rejected {
+            reason: format!("code {code}"),
+        };
+    }
+    let message_id = body
+        .and_then(|b| b.get("messageId").or_else(|| b.get("1")))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+    SendAnswer::Accepted { message_id }
+}
+
 /// The rejection of a send response: `reason（moreInfo）` when `body.reason` is present (§3.9).
 pub fn send_rejection(body: &Value) -> Option<String> {
     let reason = body.get("reason").and_then(as_string)?;
     match body.get("moreInfo").and_then(as_string) {
         Some(more) if !more.is_empty() => Some(format!("{reason}（{more}）")),
         _ => Some(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SendAnswer, send_answer};
+    use serde_json::json;
+
+    #[test]
+    fn send_answers() {
+        let ok = json!({"messageId": "1.PNM", "createAt": 1});
+        assert_eq!(
+            send_answer(200, Some(&ok)),
+            SendAnswer::Accepted {
+                message_id: Some("1.PNM".into())
+            }
+        );
+        let forbid = json!({"reason": "消息包含违规内容", "moreInfo": "CSI_FORBID||安全拦截"});
+        assert_eq!(
+            send_answer(200, Some(&forbid)),
+            SendAnswer::Rejected {
+                reason: "消息包含违规内容（CSI_FORBID||安全拦截）".into()
+            }
+        );
+        assert_eq!(
+            send_answer(400, None),
+            SendAnswer::Rejected {
+                reason: "code 400".into()
+            }
+        );
     }
 }

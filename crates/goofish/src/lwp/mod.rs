@@ -7,5 +7,8 @@ mod frames;
 mod send;
 
 pub use build::{ack, ack_diff, create_conversation, heartbeat, reg, send_message};
-pub use frames::{ClientFrame, PushElement, ServerFrame, created_conversation_cid, send_rejection};
+pub use frames::{
+    ClientFrame, PushElement, SendAnswer, ServerFrame, created_conversation_cid, send_answer,
+    send_rejection,
+};
 pub use send::{SendContent, decode_custom_data, send_custom_data};
