@@ -10,7 +10,8 @@ for pair in \
   xianyu-domain:xianyu-persistence goofish-protocol:tokio goofish-protocol:diesel \
   goofish-protocol:actix-web goofish-protocol:xianyu-domain xianyu-persistence:actix-web \
   xianyu-persistence:goofish-protocol xianyu-runner:diesel xianyu-runner:actix-web \
-  xianyu-runner:xianyu-persistence; do
+  xianyu-runner:xianyu-persistence goofish-sim:xianyu-runner goofish-sim:xianyu-domain \
+  goofish-sim:xianyu-persistence; do
   crate=${pair%%:*}; dep=${pair##*:}
   case " $members " in *" $crate "*) ;; *) continue ;; esac
   if cargo tree -q -p "$crate" -e normal -i "$dep" 2>/dev/null | grep -q "$crate v"; then

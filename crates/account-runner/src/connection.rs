@@ -1,12 +1,12 @@
 //! One IM WebSocket session: handshake, `/reg`, ackDiff, heartbeat, acks, decoding, sends
 //! (spec §3.1–§3.6, §3.9–§3.10).
 
-use crate::api::{SendVerdict, SessionCmd};
 use crate::config::RunnerConfig;
 use crate::echo::{EchoRegistry, content_key};
 use crate::error::{Result, RunnerError};
 use crate::now_ms;
 use crate::probe;
+use crate::sender::{SendVerdict, SessionCmd};
 use futures_util::{SinkExt, StreamExt};
 use goofish_protocol::constants as c;
 use goofish_protocol::events::{self, Event};
@@ -380,7 +380,7 @@ impl LiveSession {
         };
         match pending {
             Pending::Send { cid, key, reply } => {
-                let verdict = send_verdict(code, body);
+                let verdict = SendVerdict::from(lwp::send_answer(code, body));
                 match &verdict {
                     SendVerdict::Accepted {
                         message_id: Some(id),
@@ -398,51 +398,5 @@ impl LiveSession {
                 }));
             }
         }
-    }
-}
-
-/// Reads the server's verdict from a send response (spec §3.9: `body.reason`/`moreInfo`).
-pub(crate) fn send_verdict(code: i64, body: Option<&Value>) -> SendVerdict {
-    if let Some(reason) = body.and_then(lwp::send_rejection) {
-        return SendVerdict::Rejected { reason };
-    }
-    if code != 200 {
-        return SendVerdict::Rejected {
-            reason: format!("code {code}"),
-        };
-    }
-    let message_id = body
-        .and_then(|b| b.get("messageId").or_else(|| b.get("1")))
-        .and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
-    SendVerdict::Accepted { message_id }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn verdicts() {
-        let ok = json!({"messageId": "1.PNM", "createAt": 1});
-        assert_eq!(
-            send_verdict(200, Some(&ok)),
-            SendVerdict::Accepted {
-                message_id: Some("1.PNM".into())
-            }
-        );
-        let forbid = json!({"reason": "消息包含违规内容", "moreInfo": "CSI_FORBID||安全拦截"});
-        match send_verdict(200, Some(&forbid)) {
-            SendVerdict::Rejected { reason } => assert!(reason.contains("CSI_FORBID")),
-            other => panic!("unexpected {other:?}"),
-        }
-        assert!(matches!(
-            send_verdict(400, None),
-            SendVerdict::Rejected { .. }
-        ));
     }
 }

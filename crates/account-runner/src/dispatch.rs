@@ -1,9 +1,11 @@
 //! Per-account dispatch: dedupe, echo recognition, manual-takeover pause, recording, the
 //! handler entry point and the debounced per-chat hook (spec §3.8 steps 3, 8, 12).
 
-use crate::api::{AccountSender, EventContext, EventHandler, Origin, RunnerEvent};
 use crate::connection::Inbound;
 use crate::echo::EchoRegistry;
+use crate::events::{Origin, RunnerEvent};
+use crate::handler::{EventContext, EventHandler};
+use crate::sender::AccountSender;
 use crate::{blocking, now_ms};
 use goofish_protocol::events::{ChatContent, ChatMessage, Event};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -185,11 +187,12 @@ impl Dispatcher {
             }
             Event::Chat(m) => {
                 self.record(m, MessageDirection::Buyer).await;
-                let paused = self.paused_until(&m.cid).await;
+                // The pause is read once, when the settled hook decides (not for every message
+                // of a burst).
                 if !m.group {
                     self.schedule_settled(m.clone(), deb);
                 }
-                (Origin::Buyer, paused)
+                (Origin::Buyer, None)
             }
             Event::TradeCard(c) | Event::BargainCard(c) => {
                 self.record(&c.chat, MessageDirection::System).await;

@@ -79,6 +79,12 @@ pub enum RunnerError {
     /// The order is not known for this account.
     #[error("order {0} is not known")]
     UnknownOrder(String),
+    /// An image reference is neither a Goofish CDN URL nor an upload of the account's owner.
+    #[error("image {0:?} is neither a Goofish CDN URL nor an upload of this account's owner")]
+    UnknownImage(String),
+    /// The account's reply rules cannot be built (for example two item replies for one item).
+    #[error("reply rules: {0}")]
+    InvalidRules(xianyu_domain::ReplyError),
 }
 
 impl RunnerError {
@@ -105,6 +111,8 @@ impl RunnerError {
             Self::UploadFailed(_) => "upload_failed",
             Self::Busy(_) => "delivery_in_progress",
             Self::UnknownOrder(_) => "order_not_found",
+            Self::UnknownImage(_) => "image_not_found",
+            Self::InvalidRules(e) => e.code(),
         }
     }
 

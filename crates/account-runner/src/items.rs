@@ -1,8 +1,8 @@
 //! The seller's items through mtop: the paged item list (spec §2.4.3) and the on-demand item
 //! detail (§2.4.2). Storage is the caller's business.
 
-use crate::api::AccountSender;
 use crate::error::{Result, RunnerError};
+use crate::sender::AccountSender;
 use goofish_protocol::mtop;
 use serde_json::Value;
 use std::time::Duration;

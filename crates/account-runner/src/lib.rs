@@ -15,30 +15,35 @@
 //! storage is reached through the domain's port traits ([`xianyu_domain::ports`]), never
 //! through a database or web framework.
 
-mod api;
 mod config;
 mod connection;
 mod delivery;
 mod dispatch;
 mod echo;
 mod error;
+mod events;
+mod handler;
+mod images;
 mod items;
 mod mtop_client;
 mod probe;
+mod replies;
+mod sender;
 mod supervisor;
 mod task;
 mod upload;
 
-pub use api::{
-    AccountSender, EventContext, EventHandler, HandlerChain, HandlerFuture, NoopHandler, Origin,
-    RunnerEvent, SendVerdict,
-};
 pub use config::{Endpoints, RunnerConfig};
-pub use delivery::{DeliveryConfig, DeliveryReport, ImageFuture, ImageSource, OrderWorkflow};
+pub use delivery::{DeliveryConfig, DeliveryReport, OrderWorkflow};
 pub use error::{Result, RunnerError};
+pub use events::{Origin, RunnerEvent};
+pub use handler::{EventContext, EventHandler, HandlerChain, HandlerFuture, NoopHandler};
+pub use images::image_message;
 pub use items::ItemDetail;
 pub use mtop_client::{MtopClient, MtopReply};
 pub use probe::{WireObserver, set_wire_observer};
+pub use replies::{AutoReplies, DEFAULT_BUYER_NAME, Incoming};
+pub use sender::{AccountSender, SendVerdict};
 pub use supervisor::{AccountChange, Ports, Supervisor};
 pub use upload::{CdnImage, upload_image};
 

@@ -1,11 +1,13 @@
 //! The supervisor: one task per enabled account, started, stopped and restarted on account
 //! changes; never two connections for one account in one process.
 
-use crate::api::{AccountSender, EventHandler, RunnerEvent, SendVerdict};
 use crate::blocking;
 use crate::config::{Endpoints, RunnerConfig};
 use crate::error::{Result, RunnerError};
+use crate::events::RunnerEvent;
+use crate::handler::EventHandler;
 use crate::mtop_client::MtopClient;
+use crate::sender::{AccountSender, SendVerdict};
 use crate::task::{AccountTask, StatusPublisher, TaskDeps};
 use goofish_protocol::cookies::CookieJar;
 use goofish_protocol::lwp::SendContent;

@@ -1,13 +1,15 @@
 //! The per-account task: token, connect, register, backoff, token refresh and state
 //! classification (spec §4, without the quirks of §7).
 
-use crate::api::{AccountSender, EventHandler, RunnerEvent, SessionCmd};
 use crate::config::{Endpoints, RunnerConfig};
 use crate::connection::{self, SessionEnd, SessionSetup};
 use crate::dispatch::Dispatcher;
 use crate::echo::EchoRegistry;
 use crate::error::{Result, RunnerError};
+use crate::events::RunnerEvent;
+use crate::handler::EventHandler;
 use crate::mtop_client::MtopClient;
+use crate::sender::{AccountSender, SessionCmd};
 use crate::supervisor::Ports;
 use crate::{blocking, now_ms};
 use goofish_protocol::cookies::CookieJar;

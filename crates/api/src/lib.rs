@@ -7,9 +7,7 @@
 //! `xianyu-persistence`.
 
 pub mod auth;
-pub mod auto_reply;
 pub mod bootstrap;
-pub mod delivery;
 pub mod error;
 mod middleware;
 pub mod openapi;

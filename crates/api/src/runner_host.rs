@@ -7,13 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use xianyu_domain::AccountId;
+use xianyu_domain::ImageStore;
 use xianyu_domain::delivery::ItemSnapshot;
 use xianyu_domain::ports::AccountRuntimeStatus;
+use xianyu_domain::replies::Decision;
 use xianyu_persistence::Store;
 use xianyu_runner::{
-    AccountChange, AccountSender, DeliveryReport, Endpoints, EventHandler, HandlerChain,
-    ItemDetail, OrderWorkflow, Ports, RunnerConfig, RunnerError, RunnerEvent, SendVerdict,
-    Supervisor,
+    AccountChange, AccountSender, AutoReplies, DeliveryConfig, DeliveryReport, Endpoints,
+    EventHandler, HandlerChain, Incoming, ItemDetail, OrderWorkflow, Ports, RunnerConfig,
+    RunnerError, RunnerEvent, SendVerdict, Supervisor,
 };
 
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(8);
@@ -24,25 +26,31 @@ pub struct RunnerHost {
     handle: tokio::runtime::Handle,
     supervisor: Supervisor,
     workflow: Arc<OrderWorkflow>,
+    replies: Arc<AutoReplies>,
+    images: Arc<dyn ImageStore>,
 }
 
 impl RunnerHost {
-    /// Starts the runtime and a connection task for every enabled account, with `handler`
-    /// (automatic replies) and the order `workflow` receiving every event. Deliveries the last
-    /// process left unfinished are marked uncertain first. Callable from synchronous and
-    /// asynchronous contexts alike.
+    /// Starts the runtime and a connection task for every enabled account, with the order
+    /// workflow and the automatic replies receiving every event (both over `store`, images from
+    /// `images`). Deliveries the last process left unfinished are marked uncertain first.
+    /// Callable from synchronous and asynchronous contexts alike.
     pub fn start(
         store: &Store,
+        images: Arc<dyn ImageStore>,
         endpoints: Endpoints,
         config: RunnerConfig,
-        handler: Arc<dyn EventHandler>,
-        workflow: Arc<OrderWorkflow>,
+        delivery: DeliveryConfig,
     ) -> Result<Arc<Self>, BootstrapError> {
+        let workflow = OrderWorkflow::new(Arc::new(store.clone()), images.clone(), delivery);
         workflow
             .recover()
             .map_err(|e| BootstrapError(format!("cannot review interrupted deliveries: {e}")))?;
-        let handler: Arc<dyn EventHandler> =
-            Arc::new(HandlerChain(vec![Arc::new(workflow.clone()), handler]));
+        let replies = AutoReplies::new(Arc::new(store.clone()), images.clone());
+        let handler: Arc<dyn EventHandler> = Arc::new(HandlerChain(vec![
+            Arc::new(workflow.clone()),
+            Arc::new(replies.clone()),
+        ]));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("xianyu-runner")
@@ -68,6 +76,8 @@ impl RunnerHost {
             runtime: Mutex::new(Some(runtime)),
             supervisor,
             workflow,
+            replies,
+            images,
         }))
     }
 
@@ -115,20 +125,35 @@ impl RunnerHost {
     }
 
     /// The image message for upload `upload_id` sent through `account`: its remembered
-    /// Goofish CDN URL, or the stored JPEG uploaded now with the account's cookies (see
-    /// [`crate::auto_reply::upload_content`]).
-    pub async fn upload_content(
+    /// Goofish CDN URL, or the stored JPEG uploaded now with the account's cookies.
+    pub async fn image_message(
         &self,
-        store: &Store,
-        dir: &std::path::Path,
         account: AccountId,
         upload_id: &str,
     ) -> Result<SendContent, RunnerError> {
-        let (store, dir, id) = (store.clone(), dir.to_path_buf(), upload_id.to_owned());
+        let (images, id) = (self.images.clone(), upload_id.to_owned());
         self.with_sender(account, move |sender| async move {
-            crate::auto_reply::upload_content(&store, &sender, &dir, account, &id).await
+            xianyu_runner::image_message(&images, &sender, &id).await
         })
         .await
+    }
+
+    /// The account's rules, settings or remark changed: the next reply builds them anew.
+    pub fn rules_changed(&self, account: AccountId) {
+        self.replies.rules_changed(account);
+    }
+
+    /// What the account would answer to `msg` now, and why (see [`AutoReplies::preview`]).
+    pub async fn preview(
+        &self,
+        account: AccountId,
+        msg: Incoming,
+    ) -> Result<Decision, RunnerError> {
+        let replies = self.replies.clone();
+        self.handle
+            .spawn(async move { replies.preview(account, &msg).await })
+            .await
+            .map_err(|_| RunnerError::Shutdown)?
     }
 
     /// Every on-sale item of a running account, read page by page from Goofish.

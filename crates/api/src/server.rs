@@ -2,7 +2,6 @@
 //! thread (tests and embedding).
 
 use crate::auth::JwtKeys;
-use crate::auto_reply::{AutoReplyHandler, RuleCache};
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
 use crate::error::ErrorCode;
 use crate::ratelimit::LoginLimiter;
@@ -65,25 +64,19 @@ fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
 fn start_runner(
     settings: &Settings,
     boot: &Bootstrapped,
-    rules: Arc<RuleCache>,
 ) -> Result<Arc<RunnerHost>, BootstrapError> {
     let endpoints = settings.goofish_endpoints();
     log::info!(target: "xianyu::server", "Goofish endpoints: {endpoints:?}");
-    let handler = Arc::new(
-        AutoReplyHandler::new(boot.store.clone(), rules)
-            .with_uploads_dir(settings.data_dir.join("uploads")),
-    );
-    let workflow = crate::delivery::workflow(
-        &boot.store,
+    let images = crate::routes::uploads::UploadedImages::new(
+        boot.store.clone(),
         settings.data_dir.join("uploads"),
-        settings.delivery.clone(),
     );
     let host = RunnerHost::start(
         &boot.store,
+        Arc::new(images),
         endpoints,
         settings.runner_config(),
-        handler,
-        workflow,
+        settings.delivery.clone(),
     )?;
     host.start_item_sync(
         &boot.store,
@@ -93,15 +86,9 @@ fn start_runner(
     Ok(host)
 }
 
-fn app_state(
-    settings: &Settings,
-    boot: &Bootstrapped,
-    runner: Arc<RunnerHost>,
-    rules: Arc<RuleCache>,
-) -> AppState {
+fn app_state(settings: &Settings, boot: &Bootstrapped, runner: Arc<RunnerHost>) -> AppState {
     AppState {
         runner,
-        rules,
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),
@@ -166,9 +153,8 @@ pub async fn run_with(
         announce_admin(&settings, pw);
     }
     setup(&boot.store)?;
-    let rules = Arc::new(RuleCache::default());
-    let runner = start_runner(&settings, &boot, rules.clone())?;
-    let state = app_state(&settings, &boot, runner.clone(), rules);
+    let runner = start_runner(&settings, &boot)?;
+    let state = app_state(&settings, &boot, runner.clone());
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -194,8 +180,7 @@ fn announce_admin(settings: &Settings, password: &str) {
 pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
     let boot = bootstrap(&settings)?;
     let created_admin_password = boot.created_admin_password.clone();
-    let rules = Arc::new(RuleCache::default());
-    let runner = start_runner(&settings, &boot, rules.clone())?;
+    let runner = start_runner(&settings, &boot)?;
     let thread_runner = runner.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
@@ -203,7 +188,7 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot, thread_runner, rules);
+                let state = app_state(&settings, &boot, thread_runner);
                 match build(&settings, state) {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));

@@ -24,8 +24,6 @@ pub struct AppState {
     pub system: Arc<SystemStats>,
     /// When the server started.
     pub started: Instant,
-    /// Built reply rule sets, invalidated when rules change.
-    pub rules: Arc<crate::auto_reply::RuleCache>,
     /// The live Goofish connections.
     pub runner: Arc<RunnerHost>,
     /// Session lifetime.

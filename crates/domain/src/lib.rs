@@ -20,8 +20,8 @@ pub use account::{
 pub use error::DomainError;
 pub use ids::{AccountId, SessionId, UserId};
 pub use ports::{
-    AccountRuntimeStatus, AccountSource, CookieSink, MessageDirection, MessageLog, MessageRecord,
-    PortError, RunnableAccount, StatusSink,
+    AccountRuntimeStatus, AccountSource, CookieSink, ImageStore, MessageDirection, MessageLog,
+    MessageRecord, PortError, RunnableAccount, StatusSink, StoredImage,
 };
 pub use replies::{
     Decision, MessageContext, ReplyError, RuleSet, Template, TemplateError, TemplateVars,

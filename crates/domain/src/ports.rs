@@ -152,6 +152,39 @@ pub struct MessageRecord {
     pub at: i64,
 }
 
+/// An uploaded image, as the runner sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredImage {
+    /// The stored JPEG's file name (for [`ImageStore::image_bytes`]).
+    pub file_name: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Its Goofish CDN URL for the account, when it was uploaded through it before.
+    pub cdn_url: Option<String>,
+}
+
+/// Uploaded images (reply images, image cards), shared by replies and delivery.
+pub trait ImageStore: Send + Sync {
+    /// Upload `upload_id` of the user owning `account`, or `None` when that user has no such
+    /// upload.
+    fn stored_image(
+        &self,
+        account: AccountId,
+        upload_id: &str,
+    ) -> Result<Option<StoredImage>, PortError>;
+    /// The stored JPEG of an upload.
+    fn image_bytes(&self, file_name: &str) -> Result<Vec<u8>, PortError>;
+    /// Remembers the CDN URL an upload got through `account`, so it is uploaded once.
+    fn remember_cdn_url(
+        &self,
+        upload_id: &str,
+        account: AccountId,
+        url: &str,
+    ) -> Result<(), PortError>;
+}
+
 /// Persisted message bookkeeping: dedupe, history and per-chat pauses.
 pub trait MessageLog: Send + Sync {
     /// Atomically checks and records `message_id`: `true` when it was already seen (so the

@@ -9,7 +9,12 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
-use xianyu_domain::replies::{DefaultReply, ItemReply, KeywordRule, ReplySettings};
+use xianyu_domain::delivery::ItemFacts;
+use xianyu_domain::ports::PortError;
+use xianyu_domain::replies::{
+    ChatMemory, DefaultReply, ItemReply, KeywordRule, ReplyBook, ReplyConfig, ReplyRecord,
+    ReplySettings,
+};
 use xianyu_domain::{AccountId, UserId};
 
 /// A rule type that is stored in `reply_rules`.
@@ -80,21 +85,6 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
 
 /// A logged automatic reply: row id, reply text, decision JSON, verdict, time (ms).
 pub type AutoReplyRow = (i64, String, String, String, i64);
-
-/// Everything the reply engine needs for one account.
-#[derive(Debug, Clone, Default)]
-pub struct ReplyConfig {
-    /// Keyword rules.
-    pub keywords: Vec<KeywordRule>,
-    /// Item-specific replies.
-    pub item_replies: Vec<ItemReply>,
-    /// Default replies (item and account level).
-    pub defaults: Vec<DefaultReply>,
-    /// Blacklist, quiet hours, minimum interval.
-    pub settings: ReplySettings,
-    /// The account's remark (for `{account_remark}`).
-    pub remark: String,
-}
 
 impl Store {
     /// The rules of one kind of an account of `user`, in id order.
@@ -275,7 +265,7 @@ impl Store {
     }
 
     /// Ids of once-per-conversation default replies already used in chat `cid`.
-    pub fn used_once(&self, account: AccountId, cid: &str) -> Result<HashSet<i64>, StoreError> {
+    fn used_once(&self, account: AccountId, cid: &str) -> Result<HashSet<i64>, StoreError> {
         let mut conn = self.conn()?;
         let ids: Vec<i64> = reply_once::table
             .filter(reply_once::account_id.eq(account.0))
@@ -283,25 +273,6 @@ impl Store {
             .select(reply_once::rule_id)
             .load(&mut *conn)?;
         Ok(ids.into_iter().collect())
-    }
-
-    /// Remembers that a once-per-conversation reply was used in chat `cid`.
-    pub fn remember_once(
-        &self,
-        account: AccountId,
-        cid: &str,
-        rule_id: i64,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| diesel::insert_into(reply_once::table)
-            .values((
-                reply_once::account_id.eq(account.0),
-                reply_once::cid.eq(cid),
-                reply_once::rule_id.eq(rule_id)
-            ))
-            .on_conflict_do_nothing()
-            .execute(c))?;
-        Ok(())
     }
 
     /// Forgets the once-per-conversation memory of an account of `user`; returns how many
@@ -315,36 +286,8 @@ impl Store {
         )
     }
 
-    /// Logs an automatic reply with the JSON explanation of its decision.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_auto_reply(
-        &self,
-        account: AccountId,
-        cid: &str,
-        buyer_id: &str,
-        message_id: Option<&str>,
-        reply_text: &str,
-        decision_json: &str,
-        verdict: &str,
-    ) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        diesel::insert_into(auto_replies::table)
-            .values((
-                auto_replies::account_id.eq(account.0),
-                auto_replies::cid.eq(cid),
-                auto_replies::buyer_id.eq(buyer_id),
-                auto_replies::message_id.eq(message_id),
-                auto_replies::reply_text.eq(reply_text),
-                auto_replies::decision.eq(decision_json),
-                auto_replies::verdict.eq(verdict),
-                auto_replies::at.eq(now_ms()),
-            ))
-            .execute(&mut *conn)?;
-        Ok(())
-    }
-
     /// When the account last replied automatically to this buyer (ms).
-    pub fn last_auto_reply_to(
+    fn last_auto_reply_to(
         &self,
         account: AccountId,
         buyer_id: &str,
@@ -381,5 +324,62 @@ impl Store {
                 auto_replies::at,
             ))
             .load(&mut *conn)?)
+    }
+}
+
+impl ReplyBook for Store {
+    fn reply_config(&self, account: AccountId) -> Result<ReplyConfig, PortError> {
+        Ok(Store::reply_config(self, account)?)
+    }
+
+    fn chat_memory(
+        &self,
+        account: AccountId,
+        cid: &str,
+        buyer_id: &str,
+    ) -> Result<ChatMemory, PortError> {
+        Ok(ChatMemory {
+            once_used: self.used_once(account, cid)?,
+            last_auto_reply_at_ms: self.last_auto_reply_to(account, buyer_id)?,
+        })
+    }
+
+    fn item_facts(
+        &self,
+        account: AccountId,
+        item_id: &str,
+    ) -> Result<Option<ItemFacts>, PortError> {
+        Ok(Store::item_facts(self, account, item_id)?)
+    }
+
+    fn record_reply(&self, r: &ReplyRecord) -> Result<(), PortError> {
+        let mut conn = self.conn()?;
+        let at = now_ms();
+        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+            diesel::insert_into(auto_replies::table)
+                .values((
+                    auto_replies::account_id.eq(r.account.0),
+                    auto_replies::cid.eq(&r.cid),
+                    auto_replies::buyer_id.eq(&r.buyer_id),
+                    auto_replies::message_id.eq(r.message_id.as_deref()),
+                    auto_replies::reply_text.eq(&r.reply_text),
+                    auto_replies::decision.eq(&r.decision_json),
+                    auto_replies::verdict.eq(&r.verdict),
+                    auto_replies::at.eq(at),
+                ))
+                .execute(c)?;
+            if let Some(rule) = r.remember_once {
+                diesel::insert_into(reply_once::table)
+                    .values((
+                        reply_once::account_id.eq(r.account.0),
+                        reply_once::cid.eq(&r.cid),
+                        reply_once::rule_id.eq(rule),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+            }
+            Ok(())
+        }))?;
+        Ok(())
     }
 }

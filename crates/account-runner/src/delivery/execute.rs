@@ -2,9 +2,9 @@
 //! shipment confirmation; the bargain flow; the manual re-send.
 
 use super::{Claim, OrderWorkflow, TARGET, outcome_event, publish};
-use crate::api::AccountSender;
 use crate::blocking;
 use crate::error::{Result, RunnerError};
+use crate::sender::AccountSender;
 use goofish_protocol::lwp::SendContent;
 use goofish_protocol::mtop;
 use serde::Serialize;
@@ -337,11 +337,9 @@ impl OrderWorkflow {
         };
         let (content, message) = match &card.kind {
             CardKind::Image { image_ref } => {
-                let msg = self
-                    .images
-                    .image(sender.clone(), image_ref.clone())
+                let msg = crate::images::image_message(&self.images, sender, image_ref)
                     .await
-                    .map_err(|e| (DeliveryOutcome::CardInvalid, None, e))?;
+                    .map_err(|e| (DeliveryOutcome::CardInvalid, None, e.to_string()))?;
                 (image_ref.clone(), msg)
             }
             kind => {

@@ -14,35 +14,24 @@ mod execute;
 mod fetch;
 mod shipping;
 
-use crate::api::{AccountSender, EventContext, EventHandler, HandlerFuture, RunnerEvent};
+use crate::events::RunnerEvent;
+use crate::handler::{EventContext, EventHandler, HandlerFuture};
+use crate::sender::AccountSender;
 use crate::{blocking, now_ms};
 use goofish_protocol::events::texts::{self, OrderStatusText};
 use goofish_protocol::events::{Event, TradeCard};
-use goofish_protocol::lwp::SendContent;
 use std::collections::HashSet;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use xianyu_domain::AccountId;
 use xianyu_domain::delivery::{DeliveryOutcome, OrderBook, OrderObservation};
 use xianyu_domain::orders::OrderSignal;
+use xianyu_domain::{AccountId, ImageStore};
 
 pub use execute::DeliveryReport;
 
 const TARGET: &str = "xianyu_runner::delivery";
 /// How many (account, item) pairs are remembered as already recorded.
 const SEEN_ITEMS: usize = 100_000;
-
-/// The boxed future of an [`ImageSource`].
-pub type ImageFuture = Pin<Box<dyn Future<Output = Result<SendContent, String>> + Send>>;
-
-/// Turns an image card's reference (an upload id or a CDN URL) into an image message for an
-/// account; implemented where the uploads live.
-pub trait ImageSource: Send + Sync + 'static {
-    /// The image message for `image_ref`, sent through `sender`'s account.
-    fn image(&self, sender: AccountSender, image_ref: String) -> ImageFuture;
-}
 
 /// Tunables of the delivery workflow.
 #[derive(Debug, Clone)]
@@ -85,7 +74,7 @@ struct Sighting {
 /// The order and delivery workflow; plug it in as (part of) the runner's [`EventHandler`].
 pub struct OrderWorkflow {
     pub(crate) book: Arc<dyn OrderBook>,
-    pub(crate) images: Arc<dyn ImageSource>,
+    pub(crate) images: Arc<dyn ImageStore>,
     pub(crate) config: DeliveryConfig,
     pub(crate) fetcher: fetch::Fetcher,
     /// Orders being delivered right now in this process.
@@ -94,10 +83,10 @@ pub struct OrderWorkflow {
 }
 
 impl OrderWorkflow {
-    /// A workflow over the order book, with image cards resolved by `images`.
+    /// A workflow over the order book, with image cards sent from `images`.
     pub fn new(
         book: Arc<dyn OrderBook>,
-        images: Arc<dyn ImageSource>,
+        images: Arc<dyn ImageStore>,
         config: DeliveryConfig,
     ) -> Arc<Self> {
         Arc::new(Self {
@@ -260,14 +249,11 @@ fn signal_of(status: OrderStatusText) -> OrderSignal {
     }
 }
 
-/// The refund texts that mean the money went back (the protocol table maps them to `Closed`).
-const REFUNDED_TEXT: &str = "[退款成功，钱款已原路退返]";
-
 fn card_sighting(card: &TradeCard, own_unb: &str, bargain: bool) -> Option<Sighting> {
     let chat = &card.chat;
     let signal = if bargain {
         OrderSignal::Bargained
-    } else if chat.text.trim() == REFUNDED_TEXT {
+    } else if texts::is_refunded(&chat.text) {
         OrderSignal::Refunded
     } else {
         signal_of(card.state?)
@@ -296,11 +282,7 @@ fn sighting(event: &Event, own_unb: &str) -> Option<Sighting> {
         Event::TradeCard(card) => card_sighting(card, own_unb, false),
         Event::BargainCard(card) => card_sighting(card, own_unb, true),
         Event::RedReminder(r) => {
-            let signal = match r.text.as_str() {
-                "等待卖家发货" => OrderSignal::Paid,
-                "交易关闭" => OrderSignal::Closed,
-                _ => return None,
-            };
+            let signal = signal_of(texts::red_reminder_status(&r.text)?);
             Some(Sighting {
                 signal,
                 order_id: None,

@@ -3,7 +3,7 @@
 
 use super::execute::DeliveryReport;
 use super::{OrderWorkflow, TARGET, publish};
-use crate::api::AccountSender;
+use crate::sender::AccountSender;
 use crate::{blocking, now_ms};
 use goofish_protocol::mtop::{self, MtopRequest};
 use std::sync::Arc;

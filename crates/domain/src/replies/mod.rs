@@ -29,6 +29,7 @@ pub mod decision;
 pub mod engine;
 mod error;
 mod matcher;
+pub mod ports;
 pub mod rules;
 pub mod template;
 mod trace;
@@ -36,6 +37,7 @@ mod trace;
 pub use decision::{Decision, FiredRule, Level, ReplyOut, Step, StepOutcome};
 pub use engine::{MessageContext, RuleSet, fold};
 pub use error::ReplyError;
+pub use ports::{ChatMemory, ReplyBook, ReplyConfig, ReplyRecord};
 pub use rules::{
     DefaultReply, ItemReply, KeywordRule, MatchMode, REGEX_DFA_SIZE_LIMIT, REGEX_NEST_LIMIT,
     REGEX_SIZE_LIMIT, ReplyBody, ReplySettings, compile_regex,

@@ -583,9 +583,20 @@ fn day_totals(
         "bob's totals are his own account's, nothing of alice's"
     );
     // Automatic replies are logged with the current time.
-    store
-        .record_auto_reply(a, "c-totals", "2200", None, "您好", "{}", "accepted")
-        .unwrap();
+    xianyu_domain::replies::ReplyBook::record_reply(
+        store,
+        &xianyu_domain::replies::ReplyRecord {
+            account: a,
+            cid: "c-totals".into(),
+            buyer_id: "2200".into(),
+            message_id: None,
+            reply_text: "您好".into(),
+            decision_json: "{}".into(),
+            verdict: "accepted".into(),
+            remember_once: None,
+        },
+    )
+    .unwrap();
     let now = local_day(chrono::Utc::now().timestamp_millis());
     assert_eq!(store.day_totals(alice, now).unwrap().auto_replies, 1);
     assert_eq!(store.day_totals(bob, now).unwrap().auto_replies, 0);

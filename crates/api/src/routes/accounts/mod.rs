@@ -188,7 +188,7 @@ pub async fn update_account(
         ))
     })
     .await?;
-    state.rules.invalidate(id);
+    state.runner.rules_changed(id);
     if let Some(change) = runner_change(&before, &account) {
         state.runner.notify(change);
     }

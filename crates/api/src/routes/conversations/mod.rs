@@ -191,7 +191,7 @@ pub async fn lift_pause(
 }
 
 /// The image message of an upload of the caller, sent through `account` (see
-/// [`crate::runner_host::RunnerHost::upload_content`]).
+/// [`crate::runner_host::RunnerHost::image_message`]).
 async fn upload_content(
     state: &AppState,
     user: &AuthUser,
@@ -211,7 +211,7 @@ async fn upload_content(
     .await?;
     state
         .runner
-        .upload_content(&state.store, &state.uploads_dir, account, &upload)
+        .image_message(account, &upload)
         .await
         .map_err(|e| match e {
             RunnerError::NotRunning(_) | RunnerError::NotConnected(_) => ApiError::new(ErrorCode::AccountOffline,

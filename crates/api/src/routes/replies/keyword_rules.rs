@@ -130,7 +130,7 @@ pub async fn reorder_keyword_rules(
         Ok(rules)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     Ok(HttpResponse::Ok().json(
         rules
             .iter()

@@ -19,22 +19,20 @@ use crate::error::{ApiError, blocking};
 use crate::error::{ErrorCode, OrNotFound};
 use crate::state::AppState;
 use xianyu_domain::AccountId;
-use xianyu_domain::replies::RuleSet;
+use xianyu_domain::replies::ReplyConfig;
 use xianyu_persistence::StoredRule;
 
 /// Rejects a rule set the engine could not build (for example conflicting item replies).
 fn check_buildable(
     store: &xianyu_persistence::Store,
     account: AccountId,
-    extra: impl FnOnce(&mut xianyu_persistence::ReplyConfig),
+    extra: impl FnOnce(&mut ReplyConfig),
 ) -> Result<(), ApiError> {
     let mut cfg = store
         .reply_config(account)
         .or_not_found(ErrorCode::AccountNotFound)?;
     extra(&mut cfg);
-    RuleSet::build(cfg.keywords, cfg.item_replies, cfg.defaults, cfg.settings)
-        .map(|_| ())
-        .map_err(ApiError::from)
+    cfg.build().map(|_| ()).map_err(ApiError::from)
 }
 
 async fn create<T: StoredRule + Send + Sync + 'static>(
@@ -42,7 +40,7 @@ async fn create<T: StoredRule + Send + Sync + 'static>(
     user: &AuthUser,
     account: AccountId,
     rules: Vec<T>,
-    merge: fn(&mut xianyu_persistence::ReplyConfig, &[T]),
+    merge: fn(&mut ReplyConfig, &[T]),
 ) -> Result<Vec<T>, ApiError> {
     let store = state.store.clone();
     let uid = user.id;
@@ -56,7 +54,7 @@ async fn create<T: StoredRule + Send + Sync + 'static>(
             .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     Ok(saved)
 }
 
@@ -65,7 +63,7 @@ async fn update<T: StoredRule + Send + Sync + 'static>(
     user: &AuthUser,
     account: AccountId,
     rule: T,
-    replace: fn(&mut xianyu_persistence::ReplyConfig, &T),
+    replace: fn(&mut ReplyConfig, &T),
 ) -> Result<T, ApiError> {
     let store = state.store.clone();
     let uid = user.id;
@@ -79,7 +77,7 @@ async fn update<T: StoredRule + Send + Sync + 'static>(
             .or_not_found(ErrorCode::RuleNotFound)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     Ok(saved)
 }
 
@@ -98,7 +96,7 @@ async fn remove<T: StoredRule + 'static>(
             .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     if must_exist && n == 0 {
         return Err(ApiError::new(ErrorCode::RuleNotFound, "rule not found"));
     }

@@ -47,7 +47,7 @@ pub async fn put_reply_settings(
             .or_not_found(ErrorCode::AccountNotFound)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     Ok(HttpResponse::Ok().json(ReplySettingsDto::from_settings(&settings)))
 }
 
@@ -102,7 +102,7 @@ async fn edit_blacklist(
         Ok(list)
     })
     .await?;
-    state.rules.invalidate(account);
+    state.runner.rules_changed(account);
     Ok(list)
 }
 

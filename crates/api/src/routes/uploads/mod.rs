@@ -4,6 +4,9 @@
 //! account uploads it to the Goofish CDN and remembers the CDN URL.
 
 pub(crate) mod images;
+mod store;
+
+pub use store::UploadedImages;
 
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ErrorEnvelope, blocking};

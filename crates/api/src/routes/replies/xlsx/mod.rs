@@ -159,7 +159,7 @@ pub async fn import_keywords_xlsx(
     })
     .await?;
     if report.applied {
-        state.rules.invalidate(account);
+        state.runner.rules_changed(account);
     }
     Ok(HttpResponse::Ok().json(report))
 }

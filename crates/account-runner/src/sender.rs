@@ -1,17 +1,16 @@
-//! Public types shared by the supervisor, the dispatcher and event handlers.
+//! Sending through one account's live connection: [`AccountSender`] (text, images, mtop calls
+//! with the live cookies) and the server's verdict on a send.
 
 use crate::error::{Result, RunnerError};
+use crate::events::RunnerEvent;
 use crate::{blocking, now_ms};
-use goofish_protocol::events::{ChatMessage, Event};
 use goofish_protocol::lwp::SendContent;
 use serde::Serialize;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot};
-use xianyu_domain::{AccountId, AccountRuntimeStatus, MessageDirection, MessageLog, MessageRecord};
+use xianyu_domain::{AccountId, MessageDirection, MessageLog, MessageRecord};
 
 /// The server's verdict on a send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,122 +30,21 @@ pub enum SendVerdict {
     Unconfirmed,
 }
 
+impl From<goofish_protocol::lwp::SendAnswer> for SendVerdict {
+    fn from(a: goofish_protocol::lwp::SendAnswer) -> Self {
+        match a {
+            goofish_protocol::lwp::SendAnswer::Accepted { message_id } => {
+                Self::Accepted { message_id }
+            }
+            goofish_protocol::lwp::SendAnswer::Rejected { reason } => Self::Rejected { reason },
+        }
+    }
+}
+
 impl SendVerdict {
     /// Whether the send was not rejected.
     pub fn is_ok(&self) -> bool {
         !matches!(self, Self::Rejected { .. })
-    }
-}
-
-/// Where a dispatched event came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    /// A buyer's chat message.
-    Buyer,
-    /// The echo of a message this runner sent.
-    OwnEcho,
-    /// A message the seller wrote by hand elsewhere (phone app): a manual takeover.
-    ManualSeller,
-    /// Anything else: cards, reminders, status, typing, hints.
-    Platform,
-}
-
-/// What the runner publishes for the live-events feed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RunnerEvent {
-    /// An account's connection state changed.
-    StatusChanged {
-        /// The account.
-        account: AccountId,
-        /// Its new status.
-        status: AccountRuntimeStatus,
-    },
-    /// A chat message arrived (after dedupe).
-    MessageReceived {
-        /// The account.
-        account: AccountId,
-        /// Conversation id.
-        cid: String,
-        /// Server message id.
-        message_id: String,
-        /// Sender user id.
-        sender_id: String,
-        /// Who wrote it.
-        direction: MessageDirection,
-        /// Display text.
-        text: String,
-    },
-    /// A message was sent through the live connection.
-    MessageSent {
-        /// The account.
-        account: AccountId,
-        /// Conversation id.
-        cid: String,
-        /// Receiver user id.
-        to: String,
-        /// What was sent.
-        content: SendContent,
-        /// The server's verdict.
-        verdict: SendVerdict,
-    },
-    /// Auto-replies in a chat were paused after a manual seller message.
-    ChatPaused {
-        /// The account.
-        account: AccountId,
-        /// Conversation id.
-        cid: String,
-        /// Paused until (ms).
-        until: i64,
-    },
-    /// An order changed (state or bargain flag).
-    OrderUpdated {
-        /// The account.
-        account: AccountId,
-        /// The Xianyu order id.
-        order_id: String,
-        /// The order's state (`placed`, `paid`, `shipped`, …).
-        state: String,
-        /// Whether the buyer bargained.
-        bargain: bool,
-    },
-    /// An order's automatic delivery (or shipment confirmation) ended.
-    Delivery {
-        /// The account.
-        account: AccountId,
-        /// The Xianyu order id.
-        order_id: String,
-        /// The outcome code (`delivered`, `no_rule`, `ambiguous`, `out_of_stock`, …).
-        outcome: String,
-        /// Details for the seller.
-        message: String,
-    },
-    /// A stock card fell to its low-stock threshold after a delivery.
-    LowStock {
-        /// The account whose delivery used the card.
-        account: AccountId,
-        /// The card.
-        card_id: i64,
-        /// The card's name.
-        card_name: String,
-        /// Lines left.
-        remaining: u64,
-    },
-}
-
-impl RunnerEvent {
-    /// The account the event belongs to.
-    pub fn account(&self) -> AccountId {
-        match self {
-            Self::StatusChanged { account, .. }
-            | Self::MessageReceived { account, .. }
-            | Self::MessageSent { account, .. }
-            | Self::ChatPaused { account, .. }
-            | Self::OrderUpdated { account, .. }
-            | Self::Delivery { account, .. }
-            | Self::LowStock { account, .. } => *account,
-        }
     }
 }
 
@@ -362,89 +260,5 @@ impl AccountSender {
             Ok(Err(_)) => Err(RunnerError::NotConnected(self.account)),
             Err(_) => Err(RunnerError::Timeout("conversation create")),
         }
-    }
-}
-
-/// What a handler knows about a dispatched event.
-#[derive(Debug, Clone)]
-pub struct EventContext {
-    /// The account.
-    pub account: AccountId,
-    /// The account's Xianyu user id (`unb`).
-    pub unb: String,
-    /// Where the event came from.
-    pub origin: Origin,
-    /// Until when auto-replies in the event's chat are paused (ms), for chat events.
-    pub paused_until: Option<i64>,
-    /// Sends through the account's live connection.
-    pub sender: AccountSender,
-}
-
-impl EventContext {
-    /// Whether auto-replies in the event's chat are paused now.
-    pub fn is_paused(&self) -> bool {
-        self.paused_until.is_some_and(|u| u > now_ms())
-    }
-}
-
-/// The boxed future an [`EventHandler`] returns.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
-
-/// The one entry point later features (replies, delivery, notifications) plug into.
-///
-/// `on_event` receives every classified, deduplicated event of an account, in arrival order:
-/// the dispatcher awaits each returned future before the next event of the same account
-/// (spawn inside when work may take long). `on_chat_settled` is the debounced per-chat hook:
-/// it receives only the last buyer chat message of a burst, once the chat has been quiet for
-/// the debounce window, and only while auto-replies in that chat are not paused.
-pub trait EventHandler: Send + Sync + 'static {
-    /// Called for every deduplicated event.
-    fn on_event(&self, ctx: EventContext, event: Event) -> HandlerFuture;
-
-    /// Called for the last buyer message of a burst in a non-paused chat.
-    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
-        let _ = (ctx, message);
-        Box::pin(async {})
-    }
-}
-
-/// A handler that does nothing (the runner still dedupes, records and pauses).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoopHandler;
-
-impl EventHandler for NoopHandler {
-    fn on_event(&self, _ctx: EventContext, _event: Event) -> HandlerFuture {
-        Box::pin(async {})
-    }
-}
-
-/// Several handlers in order: each event goes to every handler, one after the other.
-pub struct HandlerChain(pub Vec<Arc<dyn EventHandler>>);
-
-impl EventHandler for HandlerChain {
-    fn on_event(&self, ctx: EventContext, event: Event) -> HandlerFuture {
-        let futures: Vec<HandlerFuture> = self
-            .0
-            .iter()
-            .map(|h| h.on_event(ctx.clone(), event.clone()))
-            .collect();
-        Box::pin(async move {
-            for f in futures {
-                f.await;
-            }
-        })
-    }
-
-    fn on_chat_settled(&self, ctx: EventContext, message: ChatMessage) -> HandlerFuture {
-        let futures: Vec<HandlerFuture> = self
-            .0
-            .iter()
-            .map(|h| h.on_chat_settled(ctx.clone(), message.clone()))
-            .collect();
-        Box::pin(async move {
-            for f in futures {
-                f.await;
-            }
-        })
     }
 }
