@@ -9,7 +9,9 @@
 //! deduplicated, own echoes recognised, manual takeovers pause the chat, and everything is
 //! handed to one [`EventHandler`] (plus a debounced per-chat hook); [`HandlerChain`] runs
 //! several. The [`OrderWorkflow`] is the handler for orders: it records order signals and
-//! delivers paid orders exactly once (see the `delivery` module).
+//! delivers paid orders exactly once (see the `delivery` module); [`AutoReplies`] is the
+//! handler for automatic replies (the `replies` module walks a buyer message from frame to
+//! recorded reply).
 //!
 //! Among the workspace's crates it depends only on `xianyu-domain` and `goofish-protocol`;
 //! storage is reached through the domain's port traits ([`xianyu_domain::ports`]), never

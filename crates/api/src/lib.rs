@@ -2,9 +2,10 @@
 //! OpenAPI (utoipa) with Swagger UI, health, the static dashboard, and the server bootstrap
 //! (settings, key files, first admin) shared by the `xianyu` binary and the tests.
 //!
-//! It wires the other crates together and may depend on all of them; it is the only crate that
-//! names actix. Handlers stay thin: validation lives in `xianyu-domain`, storage in
-//! `xianyu-persistence`.
+//! It wires the other crates together and may depend on all of them; with the Goofish simulator
+//! (test and demo infrastructure) it is the only crate that names actix. Handlers stay thin:
+//! validation lives in `xianyu-domain`, storage in `xianyu-persistence`, the live use cases
+//! (replies, delivery, sending) in `xianyu-runner`.
 
 pub mod auth;
 pub mod bootstrap;
