@@ -200,7 +200,7 @@ async fn scenario(backend: Backend) {
             None,
         )
         .await;
-    let latest = &why[0];
+    let latest = &why["items"][0];
     assert_eq!(
         (
             latest["verdict"].as_str(),
@@ -208,6 +208,15 @@ async fn scenario(backend: Backend) {
         ),
         (Some("accepted"), Some("general_keyword")),
         "{why}"
+    );
+    let answered = msgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "buyer" && m["message_id"] == latest["message_id"]);
+    assert!(
+        answered.is_some(),
+        "the reply names the buyer message it answered: {why}"
     );
     assert!(
         latest["decision"]["steps"].as_array().unwrap().len() >= 2,

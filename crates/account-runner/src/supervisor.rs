@@ -272,7 +272,7 @@ impl Supervisor {
             .sender(account)
             .ok_or(RunnerError::NotRunning(account))?;
         sender
-            .send(cid, to, content, MessageDirection::SellerManual)
+            .send(cid, to, content, MessageDirection::Dashboard)
             .await
     }
 

@@ -168,6 +168,12 @@ pub struct Account {
     pub pause_minutes: u16,
     /// The last known connection state.
     pub status: AccountStatus,
+    /// The last connection error, as stored (never contains secrets).
+    pub last_error: Option<String>,
+    /// When the next connection attempt is due while backing off (ms), as stored.
+    pub next_retry_at: Option<i64>,
+    /// The verification page to solve while `captcha_required`, as stored.
+    pub captcha_url: Option<String>,
     /// Whether a cookie is stored (always true for accounts created through the API).
     pub cookie_set: bool,
     /// When the account was created (UTC).

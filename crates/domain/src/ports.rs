@@ -109,23 +109,47 @@ pub trait StatusSink: Send + Sync {
 pub enum MessageDirection {
     /// Written by a buyer.
     Buyer,
-    /// Written by the seller by hand (phone app, web, or the dashboard).
+    /// Written by the seller by hand elsewhere (the phone app, Goofish on the web): a takeover.
     SellerManual,
-    /// Sent by the bot.
+    /// Written by the seller in this dashboard (sent through the live connection).
+    Dashboard,
+    /// An automatic reply.
     AutoReply,
+    /// A delivered unit of an order (card content, stock line, image).
+    Delivery,
     /// Order cards, reminders and other platform messages.
     System,
 }
 
 impl MessageDirection {
+    /// Every direction.
+    pub const ALL: [MessageDirection; 6] = [
+        Self::Buyer,
+        Self::SellerManual,
+        Self::Dashboard,
+        Self::AutoReply,
+        Self::Delivery,
+        Self::System,
+    ];
+
     /// The stored and serialised name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Buyer => "buyer",
             Self::SellerManual => "seller_manual",
+            Self::Dashboard => "dashboard",
             Self::AutoReply => "auto_reply",
+            Self::Delivery => "delivery",
             Self::System => "system",
         }
+    }
+
+    /// Whether this account sent the message (by hand or automatically).
+    pub fn is_ours(self) -> bool {
+        matches!(
+            self,
+            Self::SellerManual | Self::Dashboard | Self::AutoReply | Self::Delivery
+        )
     }
 }
 

@@ -47,6 +47,9 @@ struct AccountRow {
     status: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    last_error: Option<String>,
+    next_retry_at: Option<i64>,
+    captcha_url: Option<String>,
 }
 
 type AccountColumns = (
@@ -60,6 +63,9 @@ type AccountColumns = (
     accounts::status,
     accounts::created_at,
     accounts::updated_at,
+    accounts::last_error,
+    accounts::next_retry_at,
+    accounts::captcha_url,
 );
 
 const ACCOUNT_COLUMNS: AccountColumns = (
@@ -73,6 +79,9 @@ const ACCOUNT_COLUMNS: AccountColumns = (
     accounts::status,
     accounts::created_at,
     accounts::updated_at,
+    accounts::last_error,
+    accounts::next_retry_at,
+    accounts::captcha_url,
 );
 
 impl AccountRow {
@@ -86,6 +95,9 @@ impl AccountRow {
             auto_confirm: self.auto_confirm,
             pause_minutes: u16::try_from(self.pause_minutes).unwrap_or(0),
             status: self.status.parse().unwrap_or(AccountStatus::Offline),
+            last_error: self.last_error,
+            next_retry_at: self.next_retry_at,
+            captcha_url: self.captcha_url,
             // Accounts are only ever created with a cookie and it can only be replaced.
             cookie_set: true,
             created_at: self.created_at,

@@ -25,7 +25,7 @@ pub struct Conversation {
     pub item_id: Option<String>,
     /// Text of the last message.
     pub last_text: String,
-    /// Who wrote the last message (`buyer`, `seller_manual`, `auto_reply`, `system`).
+    /// Who wrote the last message (a [`MessageDirection`] name).
     pub last_direction: String,
     /// When the last message was written (ms).
     pub last_at: i64,
@@ -76,14 +76,10 @@ fn columns() -> ConversationColumns {
 
 /// Parses a stored direction name.
 pub(crate) fn direction_from_str(s: &str) -> MessageDirection {
-    [
-        MessageDirection::Buyer,
-        MessageDirection::SellerManual,
-        MessageDirection::AutoReply,
-    ]
-    .into_iter()
-    .find(|d| d.as_str() == s)
-    .unwrap_or(MessageDirection::System)
+    MessageDirection::ALL
+        .into_iter()
+        .find(|d| d.as_str() == s)
+        .unwrap_or(MessageDirection::System)
 }
 
 /// The selected columns, in [`columns`] order.
@@ -135,10 +131,7 @@ impl Store {
                     ))
                     .execute(c)?;
                 let buyer = r.direction == MessageDirection::Buyer;
-                let sent = matches!(
-                    r.direction,
-                    MessageDirection::SellerManual | MessageDirection::AutoReply
-                );
+                let sent = r.direction.is_ours();
                 let existing: Option<(i64, i32)> = conversations::table
                     .filter(conversations::account_id.eq(r.account.0))
                     .filter(conversations::cid.eq(&r.cid))
@@ -247,6 +240,29 @@ impl Store {
                     .and(chat_pauses::cid.eq(conversations::cid))),
             )
             .filter(conversations::id.eq(id))
+            .filter(accounts::user_id.eq(user.0))
+            .select(columns())
+            .first(&mut *conn)?;
+        Ok(conversation(row))
+    }
+
+    /// The conversation `cid` of an account of `user`.
+    pub fn conversation_by_cid(
+        &self,
+        user: UserId,
+        account: AccountId,
+        cid: &str,
+    ) -> Result<Conversation, StoreError> {
+        let mut conn = self.conn()?;
+        let row: ConversationRow = conversations::table
+            .inner_join(accounts::table)
+            .left_join(
+                chat_pauses::table.on(chat_pauses::account_id
+                    .eq(conversations::account_id)
+                    .and(chat_pauses::cid.eq(conversations::cid))),
+            )
+            .filter(conversations::account_id.eq(account.0))
+            .filter(conversations::cid.eq(cid))
             .filter(accounts::user_id.eq(user.0))
             .select(columns())
             .first(&mut *conn)?;

@@ -36,7 +36,7 @@ pub use error::StoreError;
 pub use orders::{
     DaySummary, DeliveryFilter, DeliveryRecord, OrderDetails, OrderEvent, OrderFilter, OrderRecord,
 };
-pub use replies::StoredRule;
+pub use replies::{AutoReplyEntry, StoredRule};
 pub use sessions::SessionRecord;
 pub use settings::REGISTRATION_OPEN;
 pub use stats::DayTotals;

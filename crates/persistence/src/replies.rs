@@ -83,8 +83,24 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| StoreError::Database(format!("cannot encode rule: {e}")))
 }
 
-/// A logged automatic reply: row id, reply text, decision JSON, verdict, time (ms).
-pub type AutoReplyRow = (i64, String, String, String, i64);
+/// A logged automatic reply.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct AutoReplyEntry {
+    /// Row id.
+    pub id: i64,
+    /// The buyer message it answered, when known.
+    pub message_id: Option<String>,
+    /// Goofish's id of the sent message, when known.
+    pub reply_message_id: Option<String>,
+    /// What was sent.
+    pub reply_text: String,
+    /// The decision with its explanation (JSON).
+    pub decision: String,
+    /// Goofish's verdict.
+    pub verdict: String,
+    /// When (ms).
+    pub at: i64,
+}
 
 impl Store {
     /// The rules of one kind of an account of `user`, in id order.
@@ -300,24 +316,31 @@ impl Store {
             .first(&mut *conn)?)
     }
 
-    /// The automatic replies of a chat of an account of `user`, newest first: reply text and
-    /// the stored decision JSON ("why did it say that?").
+    /// The automatic replies of a chat of an account of `user`, newest first, older than row
+    /// `before` when given: what was sent and the stored decision ("why did it say that?").
     pub fn auto_replies_of(
         &self,
         user: UserId,
         account: AccountId,
         cid: &str,
+        before: Option<i64>,
         limit: i64,
-    ) -> Result<Vec<AutoReplyRow>, StoreError> {
+    ) -> Result<Vec<AutoReplyEntry>, StoreError> {
         self.get_account(user, account)?;
         let mut conn = self.conn()?;
-        Ok(auto_replies::table
+        let mut q = auto_replies::table
             .filter(auto_replies::account_id.eq(account.0))
             .filter(auto_replies::cid.eq(cid))
-            .order(auto_replies::id.desc())
+            .into_boxed();
+        if let Some(id) = before {
+            q = q.filter(auto_replies::id.lt(id));
+        }
+        Ok(q.order(auto_replies::id.desc())
             .limit(limit)
             .select((
                 auto_replies::id,
+                auto_replies::message_id,
+                auto_replies::reply_message_id,
                 auto_replies::reply_text,
                 auto_replies::decision,
                 auto_replies::verdict,
@@ -366,6 +389,7 @@ impl ReplyBook for Store {
                     auto_replies::decision.eq(&r.decision_json),
                     auto_replies::verdict.eq(&r.verdict),
                     auto_replies::at.eq(at),
+                    auto_replies::reply_message_id.eq(r.reply_message_id.as_deref()),
                 ))
                 .execute(c)?;
             if let Some(rule) = r.remember_once {

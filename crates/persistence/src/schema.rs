@@ -147,6 +147,7 @@ diesel::table! {
         decision -> Text,
         verdict -> Text,
         at -> BigInt,
+        reply_message_id -> Nullable<Text>,
     }
 }
 

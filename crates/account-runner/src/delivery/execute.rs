@@ -364,7 +364,7 @@ impl OrderWorkflow {
             }
         };
         let verdict = sender
-            .send(&cid, &buyer, message, MessageDirection::AutoReply)
+            .send(&cid, &buyer, message, MessageDirection::Delivery)
             .await
             .map_err(|e| {
                 (

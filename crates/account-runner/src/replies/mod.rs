@@ -155,6 +155,10 @@ impl AutoReplies {
             buyer_id: m.sender_id.clone(),
             message_id: Some(m.message_id.clone()),
             reply_text: shown,
+            reply_message_id: match &verdict {
+                SendVerdict::Accepted { message_id } => message_id.clone(),
+                _ => None,
+            },
             decision_json: serde_json::to_string(&decision).unwrap_or_default(),
             verdict: verdict_name.to_owned(),
             remember_once: decision.remember_once.filter(|_| verdict.is_ok()),

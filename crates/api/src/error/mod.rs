@@ -89,12 +89,6 @@ impl ApiError {
         Self::new(ErrorCode::InternalError, "internal server error")
     }
 
-    /// The same error with another code.
-    pub fn with_code(mut self, code: ErrorCode) -> Self {
-        self.code = code;
-        self
-    }
-
     /// The envelope body of this error.
     pub fn envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope {

@@ -58,6 +58,8 @@ pub struct ReplyRecord {
     pub message_id: Option<String>,
     /// What was sent (the text, or the image URL).
     pub reply_text: String,
+    /// Goofish's id of the sent message, when its answer carried one.
+    pub reply_message_id: Option<String>,
     /// The decision with its explanation, as JSON.
     pub decision_json: String,
     /// Goofish's verdict: `accepted`, `rejected` or `unconfirmed`.

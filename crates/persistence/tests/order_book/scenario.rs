@@ -591,6 +591,7 @@ fn day_totals(
             buyer_id: "2200".into(),
             message_id: None,
             reply_text: "您好".into(),
+            reply_message_id: None,
             decision_json: "{}".into(),
             verdict: "accepted".into(),
             remember_once: None,

@@ -4,7 +4,7 @@ use crate::routes::common::{from_ms, utc};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use xianyu_domain::{Account, AccountStatus};
+use xianyu_domain::{Account, AccountRuntimeStatus};
 
 /// A Xianyu seller account. The cookie itself is never returned.
 #[derive(Debug, Serialize, ToSchema)]
@@ -24,6 +24,12 @@ pub struct AccountView {
     /// Connection state: offline, connecting, online, backoff, captcha_required,
     /// session_expired, cookie_invalid or disabled.
     pub status: String,
+    /// The last connection error (never contains secrets).
+    pub last_error: Option<String>,
+    /// When the next connection attempt is due, while backing off.
+    pub next_retry_at: Option<DateTime<Utc>>,
+    /// The verification page to solve, while `captcha_required`.
+    pub captcha_url: Option<String>,
     /// Whether a cookie is stored.
     pub cookie_set: bool,
     /// Creation time.
@@ -42,6 +48,9 @@ impl From<&Account> for AccountView {
             auto_confirm: a.auto_confirm,
             pause_minutes: a.pause_minutes,
             status: a.status.as_str().to_owned(),
+            last_error: a.last_error.clone(),
+            next_retry_at: a.next_retry_at.and_then(from_ms),
+            captcha_url: a.captcha_url.clone(),
             cookie_set: a.cookie_set,
             created_at: utc(a.created_at),
             updated_at: utc(a.updated_at),
@@ -53,10 +62,13 @@ impl AccountView {
     /// The view with the supervisor's live state, when the account is running: the stored
     /// status is written asynchronously and may lag the connection by a moment. A disabled
     /// account shows its stored state while its task winds down.
-    pub fn live(a: &Account, live: Option<AccountStatus>) -> Self {
+    pub fn live(a: &Account, live: Option<AccountRuntimeStatus>) -> Self {
         let mut view = Self::from(a);
-        if let Some(status) = live.filter(|_| a.enabled) {
-            view.status = status.as_str().to_owned();
+        if let Some(s) = live.filter(|_| a.enabled) {
+            view.status = s.status.as_str().to_owned();
+            view.last_error = s.last_error;
+            view.next_retry_at = s.next_retry_at.and_then(from_ms);
+            view.captcha_url = s.captcha_url;
         }
         view
     }

@@ -128,7 +128,7 @@ pub async fn list_accounts(
         accounts,
         limit,
         |a| a.id.0.to_string(),
-        |a| AccountView::live(a, state.runner.status(a.id).map(|s| s.status)),
+        |a| AccountView::live(a, state.runner.status(a.id)),
     )))
 }
 
@@ -148,10 +148,7 @@ pub async fn get_account(
     let id = AccountId(id.into_inner());
     let store = state.store.clone();
     let account = blocking(move || store.get_account(user.id, id).map_err(store_err)).await?;
-    Ok(HttpResponse::Ok().json(AccountView::live(
-        &account,
-        state.runner.status(account.id).map(|s| s.status),
-    )))
+    Ok(HttpResponse::Ok().json(AccountView::live(&account, state.runner.status(account.id))))
 }
 
 /// Change an account's settings.

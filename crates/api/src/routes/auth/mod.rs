@@ -188,10 +188,10 @@ pub async fn register(
     let store = state.store.clone();
     let user = blocking(move || {
         if !store.registration_open()? {
-            return Err(
-                ApiError::new(ErrorCode::Forbidden, "registration is closed")
-                    .with_code(ErrorCode::RegistrationClosed),
-            );
+            return Err(ApiError::new(
+                ErrorCode::RegistrationClosed,
+                "registration is closed",
+            ));
         }
         let hash = hash_password(password.expose())?;
         store
@@ -210,4 +210,20 @@ pub fn username_taken(e: StoreError) -> ApiError {
         }
         other => other.into(),
     }
+}
+
+/// Whether self-registration is open (the login page offers it only then).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegistrationView {
+    /// `POST /api/v1/auth/register` accepts new users.
+    pub open: bool,
+}
+
+/// Whether anyone may create a user for themselves right now. Needs no login.
+#[utoipa::path(tag = "auth", responses((status = 200, body = RegistrationView)))]
+#[get("/auth/registration")]
+pub async fn registration(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let store = state.store.clone();
+    let open = blocking(move || Ok(store.registration_open()?)).await?;
+    Ok(HttpResponse::Ok().json(RegistrationView { open }))
 }

@@ -4,13 +4,15 @@ use crate::routes::common::from_ms;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use xianyu_persistence::AutoReplyEntry;
 
 /// The last message of a conversation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LastMessage {
     /// Display text.
     pub text: String,
-    /// buyer, seller_manual, auto_reply or system.
+    /// `buyer`, `seller_manual` (phone or Goofish web: a takeover), `dashboard`,
+    /// `auto_reply`, `delivery` or `system`.
     pub direction: String,
     /// When it was written.
     pub at: Option<DateTime<Utc>>,
@@ -67,7 +69,8 @@ pub struct MessageView {
     pub id: i64,
     /// Goofish message id (`<n>.PNM`) when known.
     pub message_id: Option<String>,
-    /// buyer, seller_manual, auto_reply or system.
+    /// `buyer`, `seller_manual` (phone or Goofish web: a takeover), `dashboard`,
+    /// `auto_reply`, `delivery` or `system`.
     pub direction: String,
     /// Display text (`[图片]` and the like for non-text messages).
     pub text: String,
@@ -129,6 +132,41 @@ impl From<xianyu_runner::SendVerdict> for SendResult {
                 verdict: "unconfirmed".into(),
                 message_id: None,
             },
+        }
+    }
+}
+
+/// An automatic reply with the explanation of the decision that produced it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AutoReplyView {
+    /// Row id.
+    pub id: i64,
+    /// The buyer message it answered (`message_id` of a buyer message), when known.
+    pub message_id: Option<String>,
+    /// The sent message (`message_id` of the `auto_reply` message), when Goofish's answer
+    /// carried its id.
+    pub reply_message_id: Option<String>,
+    /// What was sent.
+    pub reply_text: String,
+    /// Goofish's verdict: accepted, rejected or unconfirmed.
+    pub verdict: String,
+    /// When it was sent.
+    pub at: Option<DateTime<Utc>>,
+    /// The decision: the rule that fired and every level considered, with reasons.
+    #[schema(value_type = Object)]
+    pub decision: serde_json::Value,
+}
+
+impl From<&AutoReplyEntry> for AutoReplyView {
+    fn from(r: &AutoReplyEntry) -> Self {
+        Self {
+            id: r.id,
+            message_id: r.message_id.clone(),
+            reply_message_id: r.reply_message_id.clone(),
+            reply_text: r.reply_text.clone(),
+            verdict: r.verdict.clone(),
+            at: from_ms(r.at),
+            decision: serde_json::from_str(&r.decision).unwrap_or_default(),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ErrorEnvelope, blocking};
 use crate::error::{ErrorCode, OrNotFound};
 use crate::routes::common::{Page, PageQuery};
 use crate::routes::conversations::dto::{
-    ConversationView, MessageView, SendMessageRequest, SendResult,
+    AutoReplyView, ConversationView, MessageView, SendMessageRequest, SendResult,
 };
 use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -91,6 +91,54 @@ pub async fn list_messages(
         |m| m.id.to_string(),
         |m| MessageView::from(m),
     )))
+}
+
+/// One conversation of the caller.
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "conversation id")),
+    responses((status = 200, body = ConversationView), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+)]
+#[get("/conversations/{id}")]
+pub async fn get_conversation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let (store, id) = (state.store.clone(), id.into_inner());
+    let conv = blocking(move || {
+        store
+            .get_conversation(user.id, id)
+            .or_not_found(ErrorCode::ConversationNotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ConversationView::from(&conv)))
+}
+
+/// The conversation of an account with Goofish's conversation id `cid` (what live events and
+/// orders carry).
+#[utoipa::path(
+    tag = "conversations",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id"), ("cid" = String, Path, description = "Goofish conversation id")),
+    responses((status = 200, body = ConversationView), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+)]
+#[get("/accounts/{id}/conversations/by-cid/{cid}")]
+pub async fn conversation_by_cid(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (account, cid) = path.into_inner();
+    let store = state.store.clone();
+    let conv = blocking(move || {
+        store
+            .conversation_by_cid(user.id, AccountId(account), &cid)
+            .or_not_found(ErrorCode::ConversationNotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ConversationView::from(&conv)))
 }
 
 /// Send a text or an image to the buyer through the account's live connection, and report
@@ -252,55 +300,38 @@ impl dto::SendMessageRequest {
     }
 }
 
-/// An automatic reply with the explanation of the decision that produced it.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct AutoReplyView {
-    /// Row id.
-    pub id: i64,
-    /// What was sent.
-    pub reply_text: String,
-    /// Goofish's verdict: accepted, rejected or unconfirmed.
-    pub verdict: String,
-    /// When it was sent.
-    pub at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The decision: the rule that fired and every level considered, with reasons.
-    #[schema(value_type = Object)]
-    pub decision: serde_json::Value,
-}
-
-/// The automatic replies of a conversation, newest first, each with why it was sent.
+/// The automatic replies of a conversation, newest first, each with the buyer message it
+/// answered, the sent message and why it was sent.
 #[utoipa::path(
     tag = "conversations",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "conversation id")),
-    responses((status = 200, body = Vec<AutoReplyView>), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
+    params(("id" = i64, Path, description = "conversation id"), PageQuery),
+    responses((status = 200, body = Page<AutoReplyView>), (status = 404, description = "conversation_not_found", body = ErrorEnvelope))
 )]
 #[get("/conversations/{id}/auto-replies")]
 pub async fn list_auto_replies(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<i64>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let limit = query.limit_or(50)?;
+    let before = query.id_cursor()?;
     let store = state.store.clone();
     let rows = blocking(move || {
         let conv = store
             .get_conversation(user.id, id)
             .or_not_found(ErrorCode::ConversationNotFound)?;
         store
-            .auto_replies_of(user.id, conv.account_id, &conv.cid, 100)
+            .auto_replies_of(user.id, conv.account_id, &conv.cid, before, limit + 1)
             .or_not_found(ErrorCode::ConversationNotFound)
     })
     .await?;
-    let items: Vec<AutoReplyView> = rows
-        .into_iter()
-        .map(|(id, reply_text, decision, verdict, at)| AutoReplyView {
-            id,
-            reply_text,
-            verdict,
-            at: crate::routes::common::from_ms(at),
-            decision: serde_json::from_str(&decision).unwrap_or_default(),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(Page::from_rows(
+        rows,
+        limit,
+        |r| r.id.to_string(),
+        |r| AutoReplyView::from(r),
+    )))
 }
