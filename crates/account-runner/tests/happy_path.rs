@@ -138,7 +138,7 @@ async fn manual_send_arrives_with_the_exact_spec_frame() {
     })
     .await;
     assert!(env.rec.chats(Origin::ManualSeller).is_empty());
-    assert_eq!(env.mem.records_of(MessageDirection::SellerManual).len(), 1);
+    assert_eq!(env.mem.records_of(MessageDirection::Dashboard).len(), 1);
     sup.shutdown().await;
 }
 
