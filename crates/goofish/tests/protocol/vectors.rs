@@ -118,7 +118,7 @@ const TV_M1: &str = "hAGzNDgwMDAwMDAwMDFAZ29vZmlzaAIBA4KrcmVkUmVtaW5kZXKy562J5b6
 const TV_M1_HEX: &str = "8401b3343830303030303030303140676f6f6669736802010382ab72656452656d696e646572b2e7ad89e5be85e58d96e5aeb6e58f91e8b4a7b072656452656d696e6465725374796c65a13104cf0000018bcfe56800";
 const TV_M2: &str = "gQGRhAGzNDgwMDAwMDAwMDFAZ29vZmlzaAIBAwEEtTIyMDAwMDAwMDAwMDFAZ29vZmlzaA==";
 const TV_M3: &str = "hAGzNDc5ODMzODkwOTZAZ29vZmlzaAIBA4KrcmVkUmVtaW5kZXKy562J5b6F5Lmw5a625LuY5qy+sHJlZFJlbWluZGVyU3R5bGWhMQTPAAABlbMlNng=";
-const TV_M4: &str = include_str!("data/tv_m4.b64");
+const TV_M4: &str = include_str!("../data/tv_m4.b64");
 
 #[test]
 fn tv_m1_red_reminder() {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 const TV_M1: &str = "hAGzNDgwMDAwMDAwMDFAZ29vZmlzaAIBA4KrcmVkUmVtaW5kZXKy562J5b6F5Y2W5a625Y+R6LSnsHJlZFJlbWluZGVyU3R5bGWhMQTPAAABi8/laAA=";
 const TV_M2: &str = "gQGRhAGzNDgwMDAwMDAwMDFAZ29vZmlzaAIBAwEEtTIyMDAwMDAwMDAwMDFAZ29vZmlzaA==";
-const TV_M4: &str = include_str!("data/tv_m4.b64");
+const TV_M4: &str = include_str!("../data/tv_m4.b64");
 const SELLER: &str = "2219000000000";
 const BUYER: &str = "2200000000001";
 
