@@ -1,7 +1,7 @@
 //! The single-threaded scenario: observing, reserving, outcomes, interruption, scoping,
 //! items and the summary.
 
-use crate::{T0, account, obs, paid_order, reserved, stock_card, text_card};
+use super::{T0, account, obs, paid_order, reserved, stock_card, text_card};
 use xianyu_domain::clock::{local_day, local_day_start_ms};
 use xianyu_domain::delivery::{
     CardId, DeliveryOutcome, DeliveryRule, DeliveryRuleId, DeliveryState, DeliveryUpdate,

@@ -1,7 +1,7 @@
 //! Reservations and observations racing on one database: each thread has its own pooled
 //! connection.
 
-use crate::{T0, account, obs, paid_order, reserved, stock_card};
+use super::{T0, account, obs, paid_order, reserved, stock_card};
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 use xianyu_domain::Role;
