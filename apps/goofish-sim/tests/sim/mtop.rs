@@ -1,9 +1,7 @@
 //! mtop gateway behaviour (spec §8.2) and faults F1–F4.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, now_ms};
+use crate::common::{Sim, now_ms};
 use goofish_protocol::cookies::CookieJar;
 use serde_json::json;
 

@@ -1,9 +1,7 @@
 //! WebSocket failure modes F6, F7, F8, F9, F13, F14, F16 (spec §8.5).
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, WsEvent, decode_all, decode_one, mid};
+use crate::common::{self, Sim, WsEvent, decode_all, decode_one, mid};
 use goofish_protocol::events::{self, Event};
 use goofish_protocol::lwp;
 use serde_json::json;

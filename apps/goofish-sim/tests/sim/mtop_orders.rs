@@ -1,9 +1,7 @@
 //! mtop order apis: consign.dummy, freeshipping, order.detail (spec §8.2 item 6).
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Sim;
+use crate::common::Sim;
 use serde_json::json;
 
 #[tokio::test]

@@ -1,9 +1,7 @@
 //! WebSocket core behaviour (spec §8.4 items 1–8) and F5, F10, F11, F12, F15.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, WsEvent, decode_one, mid, now_ms};
+use crate::common::{self, Sim, WsEvent, decode_one, mid, now_ms};
 use goofish_protocol::events::{self, Event};
 use goofish_protocol::lwp::{self, SendContent};
 use serde_json::{Value, json};

@@ -1,9 +1,7 @@
 //! Upload, passport and QR login (spec §8.3), faults F17 and F18.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, now_ms};
+use crate::common::{Sim, now_ms};
 use goofish_protocol::cookies::CookieJar;
 use serde_json::{Value, json};
 

@@ -1,9 +1,7 @@
 //! Push encoding (spec §8.4 items 9–10) and classification of every push kind.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, decode_one};
+use crate::common::{self, Sim, decode_one};
 use goofish_protocol::events::{self, Event};
 use goofish_protocol::payload;
 use serde_json::{Value, json};

@@ -1,9 +1,7 @@
 //! Starting/stopping from different contexts, the binary, config switches, control-API errors.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Sim, WsEvent, decode_one, mid, now_ms};
+use crate::common::{self, Sim, WsEvent, decode_one, mid, now_ms};
 use goofish_protocol::lwp;
 use goofish_sim::{GoofishSim, NewAccount, NewItem, PushEncoding, RegInvalidBehaviour, SimConfig};
 use serde_json::{Value, json};
