@@ -1,9 +1,7 @@
 //! Token acquisition failures F1–F4 (spec §8.5) and the mtop client's retry.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Env, wait_for};
+use crate::common::{Env, wait_for};
 use goofish_protocol::cookies::CookieJar;
 use goofish_sim::JournalKind;
 use std::time::Duration;

@@ -1,9 +1,7 @@
 //! Happy path against the in-process simulator (spec §8.6 scenario 1).
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{BUYER, Env, wait_for};
+use crate::common::{BUYER, Env, wait_for};
 use goofish_protocol::events::Event;
 use goofish_protocol::lwp::SendContent;
 use goofish_sim::{JournalKind, PushKindRequest};

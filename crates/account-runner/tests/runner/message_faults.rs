@@ -1,9 +1,7 @@
 //! Message-level failures F8–F11, F16 (spec §8.5) and persisted dedupe across a restart.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{BUYER, Env, hold_for, wait_for};
+use crate::common::{BUYER, Env, hold_for, wait_for};
 use goofish_protocol::events::Event;
 use goofish_protocol::lwp::SendContent;
 use goofish_sim::{JournalKind, PushRequest};

@@ -1,9 +1,7 @@
 //! Supervisor lifecycle: start, disable, enable, cookie replacement, delete, isolation.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Env, hold_for, wait_for};
+use crate::common::{Env, hold_for, wait_for};
 use goofish_protocol::lwp::SendContent;
 use goofish_sim::{DropMode, FaultSpec, NewAccount};
 use std::time::Duration;

@@ -1,9 +1,7 @@
 //! Image upload to the (simulated) Goofish CDN (spec §2.5, §8.3) and fault F17.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::Env;
+use crate::common::Env;
 use goofish_sim::JournalKind;
 use std::time::Duration;
 use xianyu_runner::{RunnerError, upload_image};

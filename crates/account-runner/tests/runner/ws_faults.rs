@@ -1,9 +1,7 @@
 //! IM socket failures F5–F7, F12, F14 (spec §8.5): reconnects, backoff, no hot loop.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
-use common::{Env, hold_for, wait_for};
+use crate::common::{self, Env, hold_for, wait_for};
 use goofish_sim::DropMode;
 use std::time::{Duration, Instant};
 use xianyu_domain::AccountStatus;
