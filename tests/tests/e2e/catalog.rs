@@ -3,18 +3,21 @@
 //! item sync and item detail against the simulator.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-mod catalog {
+// The scenarios live in catalog/*.rs; this inner module keeps their names apart from the test
+// modules the macros below generate (`items` is both).
+#[path = "catalog"]
+mod scenarios {
     pub mod cards;
     pub mod items;
     pub mod preview;
     pub mod rules;
 }
 
-use catalog::cards::cards_and_stock;
-use catalog::items::{item_sync_and_detail, items};
-use catalog::preview::preview;
-use catalog::rules::delivery_rules;
 use reqwest::{Method, StatusCode};
+use scenarios::cards::cards_and_stock;
+use scenarios::items::{item_sync_and_detail, items};
+use scenarios::preview::preview;
+use scenarios::rules::delivery_rules;
 use serde_json::{Value, json};
 use xianyu_domain::UserId;
 use xianyu_persistence::{PoolOptions, SecretBox, Store};

@@ -2,9 +2,7 @@
 //! API cards, the bargain flow and user isolation.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-mod delivery_support;
-
-use delivery_support::{Shop, code_endpoint, next_event};
+use crate::delivery_support::{Shop, code_endpoint, next_event};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Delivery rules: validation codes, the caller's cards only, tenant scoping.
 
-use crate::{api, fails, text_card};
+use crate::catalog::{api, fails, text_card};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use xianyu_tests::TestServer;

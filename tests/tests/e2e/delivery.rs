@@ -4,9 +4,7 @@
 //! between reservation and send leaves an `uncertain` delivery that is not re-sent on its own.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-mod delivery_support;
-
-use delivery_support::{Shop, next_event};
+use crate::delivery_support::{Shop, next_event};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! The delivery preview: unique rule, spec-specific rule, no rule, ambiguous, other users.
 
 use super::items::{account, snapshot};
-use crate::{api, direct_store, fails, text_card, user_id};
+use crate::catalog::{api, direct_store, fails, text_card, user_id};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use xianyu_domain::AccountId;

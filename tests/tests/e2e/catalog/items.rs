@@ -1,6 +1,6 @@
 //! Items: list, filters, edits, scoping; sync and detail against the simulator.
 
-use crate::{api, direct_store, fails, user_id};
+use crate::catalog::{api, direct_store, fails, user_id};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use xianyu_domain::AccountId;

@@ -1,6 +1,6 @@
 //! Cards: validation codes, masked header values, stock lines, tenant scoping.
 
-use crate::{api, direct_store, fails, user_id};
+use crate::catalog::{api, direct_store, fails, user_id};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use xianyu_domain::delivery::{CardId, CardKind};

@@ -1,5 +1,7 @@
 //! Secrets (cookies, passwords, tokens) never appear in API responses or in the log.
-//! This file installs a capturing logger, so it runs in its own test process.
+//! The test installs a capturing logger, which is process-wide: it runs alone in a child
+//! process of this test binary, so that it sees only its own server's log lines and no other
+//! test of the binary logs into it.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use reqwest::{Method, StatusCode};
@@ -22,8 +24,33 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
+/// Set in the child process that runs the test body.
+const ALONE: &str = "XIANYU_TESTS_SECRETS_ALONE";
+
+/// Runs `test` (a path without the crate name) alone in a child process of this test binary,
+/// with [`ALONE`] set, and fails with the child's output unless exactly that test passed there.
+fn run_alone(test: &str) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("test result: ok. 1 passed"),
+        "{test} in its own process: {}\n{stdout}\n{stderr}",
+        out.status
+    );
+}
+
 #[tokio::test]
 async fn secrets_stay_out_of_responses_and_logs() {
+    if std::env::var_os(ALONE).is_none() {
+        let module = module_path!().split_once("::").unwrap().1;
+        run_alone(&format!("{module}::secrets_stay_out_of_responses_and_logs"));
+        return;
+    }
     log::set_boxed_logger(Box::new(Capture)).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
 
