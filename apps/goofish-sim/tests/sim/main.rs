@@ -1,0 +1,11 @@
+//! The simulator's integration tests in one binary: lifecycle and the binary, the mtop
+//! gateway and its order APIs, upload and passport, and the WebSocket core, faults and pushes.
+
+mod common;
+mod lifecycle;
+mod mtop;
+mod mtop_orders;
+mod passport;
+mod ws_core;
+mod ws_faults;
+mod ws_push;
