@@ -175,3 +175,71 @@ fn api_md_holds_the_generated_table() {
         "docs/API.md's error table is stale: run scripts/update-error-codes.sh"
     );
 }
+
+/// The dashboard's strings, flattened to `a.b.c` keys.
+fn dashboard_strings(lang: &str) -> std::collections::BTreeMap<String, String> {
+    fn flatten(
+        lang: &str,
+        prefix: &str,
+        v: &serde_json::Value,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    flatten(lang, &key, v, out);
+                }
+            }
+            serde_json::Value::String(s) => {
+                out.insert(prefix.to_owned(), s.clone());
+            }
+            other => panic!("{lang}: {prefix} is {other}, not a string"),
+        }
+    }
+    let path = format!("{}/../../web/i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = std::collections::BTreeMap::new();
+    flatten(lang, "", &json, &mut out);
+    out
+}
+
+#[test]
+fn the_dashboard_translates_every_code_in_both_languages() {
+    let zh = dashboard_strings("zh-CN");
+    let en = dashboard_strings("en");
+    let only = |a: &std::collections::BTreeMap<String, String>,
+                b: &std::collections::BTreeMap<String, String>| {
+        a.keys()
+            .filter(|k| !b.contains_key(*k))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        only(&zh, &en).is_empty(),
+        "only in zh-CN.json: {:?}",
+        only(&zh, &en)
+    );
+    assert!(
+        only(&en, &zh).is_empty(),
+        "only in en.json: {:?}",
+        only(&en, &zh)
+    );
+    for (key, text) in zh.iter().chain(&en) {
+        assert!(!text.trim().is_empty(), "{key} is empty");
+    }
+    for c in ErrorCode::ALL {
+        let key = format!("errors.{}", c.as_str());
+        assert!(
+            zh.contains_key(&key),
+            "{key} missing from web/i18n/zh-CN.json"
+        );
+        assert!(en.contains_key(&key), "{key} missing from web/i18n/en.json");
+    }
+}

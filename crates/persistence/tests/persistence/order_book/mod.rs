@@ -6,6 +6,7 @@
 
 mod concurrency;
 mod scenario;
+mod summary;
 
 use concurrency::concurrency;
 use scenario::scenario;
