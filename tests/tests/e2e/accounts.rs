@@ -17,6 +17,38 @@ on_both_backends! {
     account_crud => account_crud;
     tenant_isolation => tenant_isolation;
     pagination => pagination;
+    list_shows_connection_details => list_shows_connection_details;
+}
+
+/// The list carries what the account page shows for each account: the state, the last error
+/// and, while backing off, when the next attempt is due (no status call per account).
+async fn list_shows_connection_details(s: TestServer) {
+    let t = s.admin_token().await;
+    let (st, _) = s
+        .call(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&t),
+            Some(json!({"cookie": cookie("2219000000077")})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED);
+    // Test servers point the runner at a closed port: the connection fails and backs off.
+    let listed = xianyu_tests::eventually(15, "backoff in the list", || async {
+        let (_, v) = s
+            .call(Method::GET, "/api/v1/accounts", Some(&t), None)
+            .await;
+        let a = v["items"][0].clone();
+        (a["status"] == "backoff").then_some(a)
+    })
+    .await;
+    assert!(
+        listed["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{listed}"
+    );
+    assert!(listed["next_retry_at"].as_str().is_some(), "{listed}");
+    assert!(listed["captcha_url"].is_null());
+    assert!(!listed.to_string().contains(SECRET));
 }
 
 async fn account_crud(s: TestServer) {

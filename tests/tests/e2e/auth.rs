@@ -360,6 +360,10 @@ async fn admin_only_routes(s: TestServer) {
 }
 
 async fn registration_is_closed_by_default(s: TestServer) {
+    let (st, v) = s
+        .call(Method::GET, "/api/v1/auth/registration", None, None)
+        .await;
+    assert_eq!((st, v["open"].as_bool()), (StatusCode::OK, Some(false)));
     let body = json!({"username": "newbie", "password": "newbie-password"});
     let (st, v) = s
         .call(
@@ -394,6 +398,10 @@ async fn registration_is_closed_by_default(s: TestServer) {
         (st, v["registration_open"].as_bool()),
         (StatusCode::OK, Some(true))
     );
+    let (_, v) = s
+        .call(Method::GET, "/api/v1/auth/registration", None, None)
+        .await;
+    assert_eq!(v["open"], true, "the login page learns it without a token");
 
     let (st, v) = s
         .call(

@@ -71,6 +71,36 @@ async fn exactly_once(backend: Backend) {
         .collect();
     assert_eq!(states, ["paid", "shipped"], "{o}");
     assert_eq!(shop.available(card).await, 2);
+    // the chat shows the delivered unit as a delivery, not as an automatic reply
+    let conv = shop
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/accounts/{}/conversations/by-cid/{}",
+                shop.account,
+                o["cid"].as_str().unwrap()
+            ),
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    let msgs = shop
+        .api(
+            Method::GET,
+            &format!("/api/v1/conversations/{}/messages", conv["id"]),
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    assert!(
+        msgs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["direction"] == "delivery"
+                && m["text"].as_str().unwrap_or("").contains("CODE-001")),
+        "{msgs}"
+    );
 
     // the same payment told again, three ways: none of them sends anything
     let push = format!("/_sim/accounts/{}/push-kind", shop.unb);

@@ -131,6 +131,38 @@ async fn live_scenario(backend: Backend) {
         )
     );
     let conv_id = conv["id"].as_i64().unwrap();
+    // one conversation, by its id and by Goofish's cid (what live events carry)
+    let by_id = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/conversations/{conv_id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!((by_id.0, &by_id.1["cid"]), (StatusCode::OK, &conv["cid"]));
+    let cid = conv["cid"].as_str().unwrap();
+    let by_cid = s
+        .call(
+            Method::GET,
+            &format!("{convs_path}/by-cid/{cid}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!((by_cid.0, &by_cid.1["id"]), (StatusCode::OK, &conv["id"]));
+    for (path, token) in [
+        (format!("/api/v1/conversations/{conv_id}"), &other),
+        (format!("{convs_path}/by-cid/{cid}"), &other),
+        (format!("{convs_path}/by-cid/nope"), &admin),
+    ] {
+        let (st, v) = s.call(Method::GET, &path, Some(token), None).await;
+        assert_eq!(
+            (st, v["error"]["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("conversation_not_found")),
+            "{path}"
+        );
+    }
     let msgs_path = format!("/api/v1/conversations/{conv_id}/messages");
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (_, msgs) = s.call(Method::GET, &msgs_path, Some(&admin), None).await;
@@ -191,6 +223,11 @@ async fn live_scenario(backend: Backend) {
         (Some("text"), Some("你好，在的"), Some("2200000000001"))
     );
     assert_eq!(sent[0]["cid"].as_str(), conv["cid"].as_str());
+    let (_, msgs) = s.call(Method::GET, &msgs_path, Some(&admin), None).await;
+    assert_eq!(
+        msgs["items"][0]["direction"], "dashboard",
+        "a message sent from the dashboard is told from one written on the phone: {msgs}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (_, conv) = s.call(Method::GET, &convs_path, Some(&admin), None).await;
     assert_eq!(
