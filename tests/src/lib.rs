@@ -3,6 +3,8 @@
 //! database, and a small JSON client.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod browser;
+
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::path::Path;

@@ -1,12 +1,14 @@
 //! End-to-end tests across crates in one binary: a real server (on SQLite and PostgreSQL)
 //! through its HTTP API, with its account runner against the Goofish simulator where a test
-//! needs it. Each module was a test binary of its own.
+//! needs it, and the dashboard in a headless Chromium (`browser/`). Each module was a test
+//! binary of its own.
 
 mod accounts;
 mod auth;
 mod autoreply;
 mod autoreply_levels;
 mod bad_input;
+mod browser;
 mod catalog;
 mod delivery;
 mod delivery_cases;
