@@ -24,7 +24,7 @@ export function AccountPicker({ id, section }) {
       ${!current ? html`<option value=${String(id)}>${t('accounts.account_n', { id })}</option>` : null}
       ${list.map((a) => html`<option value=${String(a.id)}>${accountLabel(a)}</option>`)}
     </select>
-    ${current ? html`<${StatusBadge} status=${current.status} nextRetryAt=${s.status[current.id]?.next_retry_at} captchaUrl=${s.status[current.id]?.captcha_url} />` : null}
+    ${current ? html`<${StatusBadge} status=${current.status} nextRetryAt=${current.next_retry_at} captchaUrl=${current.captcha_url} />` : null}
   </div>`;
 }
 

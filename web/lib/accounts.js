@@ -1,22 +1,32 @@
-// The caller's accounts, shared by the pickers, the overview and the accounts page; statuses are
-// kept current by status_changed events.
+// The caller's accounts, shared by the pickers, the overview and the accounts page. Each account
+// carries its connection details (status, last_error, next_retry_at, captcha_url); status_changed
+// events keep them current.
 import { createStore, storage } from './store.js';
 import { get, session } from './api.js';
 import { onLive } from './live.js';
 
-/** {list: AccountView[] | null, status: {id: AccountStatusView}, error} */
-export const accounts = createStore({ list: null, status: {}, error: null });
+/** {list: AccountView[] | null, error} */
+export const accounts = createStore({ list: null, error: null });
 let loading = null;
 /** When the last live status of an account arrived (a list fetched earlier must not undo it). */
 const liveAt = new Map();
 
+/** The connection fields of an account, the ones a live status_changed event replaces. */
+const LIVE_FIELDS = ['status', 'last_error', 'next_retry_at', 'captcha_url'];
+function liveFields(a) {
+  const o = {};
+  for (const k of LIVE_FIELDS) o[k] = a[k] ?? null;
+  return o;
+}
+
+/** `a` as fetched, keeping the live fields of `cur` when a live event came after `started`. */
+function keepLive(a, cur, started) {
+  return cur && (liveAt.get(a.id) || 0) > started ? { ...a, ...liveFields(cur) } : a;
+}
+
 function keepNewer(list, started) {
   const cur = accounts.get().list || [];
-  return list.map((a) => {
-    if ((liveAt.get(a.id) || 0) <= started) return a;
-    const c = cur.find((x) => x.id === a.id);
-    return c ? { ...a, status: c.status } : a;
-  });
+  return list.map((a) => keepLive(a, cur.find((x) => x.id === a.id), started));
 }
 
 let loadedAt = 0;
@@ -47,21 +57,14 @@ export function loadAccounts(force = false) {
   return loading;
 }
 
-/** Fetch the detailed status (last error, next retry, captcha link) of some accounts. */
-export async function loadStatuses(ids) {
+/** Fetch one account again (after adding it or replacing its cookie: it connects anew). */
+export async function refreshAccount(id) {
   const started = Date.now();
-  const results = await Promise.allSettled(ids.map((id) => get(`/accounts/${id}/status`)));
-  accounts.set((s) => {
-    const status = { ...s.status };
-    const fresh = new Map();
-    results.forEach((r, i) => {
-      if (r.status !== 'fulfilled' || (liveAt.get(ids[i]) || 0) > started) return;
-      status[ids[i]] = r.value;
-      fresh.set(ids[i], r.value.status);
-    });
-    const list = s.list ? s.list.map((a) => (fresh.has(a.id) ? { ...a, status: fresh.get(a.id) } : a)) : s.list;
-    return { ...s, list, status };
-  });
+  try {
+    upsertAccount(await get(`/accounts/${id}`), started);
+  } catch {
+    /* the list shows what it has; live events follow */
+  }
 }
 
 /** Put an account answer into the list; `started` is when its request was sent. */
@@ -69,7 +72,7 @@ export function upsertAccount(a, started = 0) {
   accounts.set((s) => {
     if (!s.list) return s;
     const i = s.list.findIndex((x) => x.id === a.id);
-    const next = i >= 0 && (liveAt.get(a.id) || 0) > started ? { ...a, status: s.list[i].status } : a;
+    const next = keepLive(a, s.list[i], started);
     const list = i < 0 ? [...s.list, next] : s.list.map((x) => (x.id === a.id ? next : x));
     return { ...s, list };
   });
@@ -96,11 +99,15 @@ export function rememberAccount(id) {
 onLive((ev) => {
   if (ev.type === 'status_changed' && ev.status) {
     liveAt.set(ev.account, Date.now());
-    accounts.set((s) => ({
-      ...s,
-      list: s.list ? s.list.map((a) => (a.id === ev.account ? { ...a, status: ev.status.status } : a)) : s.list,
-      status: { ...s.status, [ev.account]: { ...(s.status[ev.account] || {}), ...ev.status } },
-    }));
+    // The event carries the runner's status (times in epoch ms); the list keeps RFC 3339.
+    const st = ev.status;
+    const live = {
+      status: st.status,
+      last_error: st.last_error ?? null,
+      next_retry_at: st.next_retry_at != null ? new Date(st.next_retry_at).toISOString() : null,
+      captcha_url: st.captcha_url ?? null,
+    };
+    accounts.set((s) => ({ ...s, list: s.list ? s.list.map((a) => (a.id === ev.account ? { ...a, ...live } : a)) : s.list }));
   }
   if (ev.type === 'resync') {
     loadAccounts(true).catch(() => {});
@@ -114,5 +121,5 @@ session.subscribe((s) => {
   lastToken = s.token;
   loadedAt = 0;
   liveAt.clear();
-  accounts.set({ list: null, status: {}, error: null });
+  accounts.set({ list: null, error: null });
 });

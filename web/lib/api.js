@@ -103,11 +103,6 @@ export function errorText(err) {
   return t('errors.client_error', { message: String(err.message || err) });
 }
 
-/** Whether an error says the route does not exist yet (an older server). */
-export function isMissingRoute(err) {
-  return err instanceof ApiError && err.status === 404 && err.code === 'not_found';
-}
-
 /** Fetch an authenticated binary (xlsx, upload) and hand it to the browser as a download. */
 export async function download(path, filename) {
   const res = await api(path, { raw: true });

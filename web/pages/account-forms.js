@@ -2,7 +2,7 @@
 import { html } from '../vendor/preact-htm.module.js';
 import { t } from '../lib/i18n.js';
 import { post, patch, put } from '../lib/api.js';
-import { upsertAccount, loadStatuses, loadAccounts } from '../lib/accounts.js';
+import { upsertAccount, refreshAccount, loadAccounts } from '../lib/accounts.js';
 import { Modal } from '../components/modal.js';
 import { useForm, TextField, TextArea, CheckField, ctrlEnterSubmits } from '../components/form.js';
 import { Notice } from '../components/ui.js';
@@ -62,7 +62,7 @@ export function AddAccountDialog({ existing, onClose }) {
     if (!a) return;
     upsertAccount(a, started);
     loadAccounts(true).catch(() => {});
-    setTimeout(() => loadStatuses([a.id]), 1500);
+    setTimeout(() => refreshAccount(a.id), 1500);
     toast.ok(t('accounts.added'));
     onClose();
   };
@@ -95,7 +95,6 @@ export function EditAccountDialog({ account, onClose }) {
     );
     if (!a) return;
     upsertAccount(a, started);
-    loadStatuses([a.id]);
     toast.ok(t('accounts.saved'));
     onClose();
   };
@@ -122,7 +121,7 @@ export function CookieDialog({ account, onClose }) {
     });
     if (!a) return;
     upsertAccount(a, started);
-    setTimeout(() => loadStatuses([a.id]), 1500);
+    setTimeout(() => refreshAccount(a.id), 1500);
     toast.ok(t('accounts.cookie_replaced'));
     onClose();
   };

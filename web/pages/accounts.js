@@ -4,7 +4,7 @@ import { html, useEffect, useState } from '../vendor/preact-htm.module.js';
 import { t } from '../lib/i18n.js';
 import { useStore } from '../lib/store.js';
 import { patch, del } from '../lib/api.js';
-import { accounts, loadAccounts, loadStatuses, upsertAccount, removeAccount, accountLabel } from '../lib/accounts.js';
+import { accounts, loadAccounts, upsertAccount, removeAccount, accountLabel } from '../lib/accounts.js';
 import { useShowMore } from '../lib/hooks.js';
 import { setQuery } from '../lib/router.js';
 import { PageHeader, Panel, StatusBadge, Switch, Time, ErrorBox, Empty, IconButton, ATTENTION } from '../components/ui.js';
@@ -22,10 +22,6 @@ export default function AccountsPage({ query }) {
   }, []);
   const list = s.list || [];
   const page = useShowMore(list, 50);
-  const ids = page.shown.map((a) => a.id).join(',');
-  useEffect(() => {
-    if (page.shown.length) loadStatuses(page.shown.map((a) => a.id));
-  }, [ids]);
 
   const close = () => {
     setDialog(null);
@@ -36,7 +32,6 @@ export default function AccountsPage({ query }) {
       const started = Date.now();
       const next = await patch(`/accounts/${a.id}`, { [field]: value });
       upsertAccount(next, started);
-      loadStatuses([a.id]);
       toast.ok(t('accounts.saved'));
     } catch (e) {
       toast.error(e);
@@ -67,18 +62,13 @@ export default function AccountsPage({ query }) {
     },
     {
       label: t('accounts.status'),
-      render: (a) => {
-        const st = s.status[a.id] || {};
-        return html`<${StatusBadge} status=${a.status} nextRetryAt=${st.next_retry_at} captchaUrl=${st.captcha_url} />`;
-      },
+      render: (a) => html`<${StatusBadge} status=${a.status} nextRetryAt=${a.next_retry_at} captchaUrl=${a.captcha_url} />`,
     },
     {
       label: t('accounts.last_error'),
       class: 'wrap',
-      render: (a) => {
-        const e = (s.status[a.id] || {}).last_error;
-        return e ? html`<span class="small text-danger break" data-test="account-last-error">${e}</span>` : html`<span class="muted">—</span>`;
-      },
+      render: (a) =>
+        a.last_error ? html`<span class="small text-danger break" data-test="account-last-error">${a.last_error}</span>` : html`<span class="muted">—</span>`,
     },
     {
       label: t('accounts.enabled'),
@@ -107,7 +97,7 @@ export default function AccountsPage({ query }) {
 
   return html`<div class="page" data-test="page-accounts">
     <${PageHeader} title=${t('accounts.title')} subtitle=${t('accounts.subtitle')}
-      actions=${html`<button type="button" class="btn" onClick=${() => loadAccounts(true).then(() => loadStatuses(page.shown.map((a) => a.id)))}>
+      actions=${html`<button type="button" class="btn" onClick=${() => loadAccounts(true).catch(() => {})}>
           <${Icon} name="refresh" />${t('common.refresh')}</button>
         <button type="button" class="btn btn-primary" onClick=${() => setDialog({ kind: 'add' })} data-test="account-add"><${Icon} name="plus" />${t('accounts.add')}</button>`} />
     <${Panel} class="panel-flush">

@@ -2,8 +2,8 @@
 import { html, useEffect, useState } from '../vendor/preact-htm.module.js';
 import { t, tv } from '../lib/i18n.js';
 import { useStore } from '../lib/store.js';
-import { get, isMissingRoute } from '../lib/api.js';
-import { accounts, loadAccounts, loadStatuses, accountLabel } from '../lib/accounts.js';
+import { get } from '../lib/api.js';
+import { accounts, loadAccounts, accountLabel } from '../lib/accounts.js';
 import { useAsync, useLive, useDebounced } from '../lib/hooks.js';
 import { yuan, num, shanghaiDay } from '../lib/format.js';
 import { PageHeader, Panel, Stat, StatusBadge, ErrorBox, Loading, Empty, Notice, ATTENTION } from '../components/ui.js';
@@ -27,28 +27,7 @@ async function loadSummary(list, days) {
   return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
-async function loadToday(list) {
-  try {
-    return { ...(await get('/stats/today')), source: 'stats' };
-  } catch (e) {
-    if (!isMissingRoute(e)) throw e;
-    // Older server: orders and deliveries from the per-account summaries; messages unknown.
-    const days = await loadSummary(list, 1);
-    const d = days[days.length - 1] || {};
-    return {
-      day: shanghaiDay(),
-      messages_received: null,
-      auto_replies: null,
-      orders_placed: d.placed ?? 0,
-      orders_paid: d.paid ?? 0,
-      paid_amount_fen: d.paid_amount_fen ?? 0,
-      deliveries_sent: d.deliveries_sent ?? 0,
-      source: 'summary',
-    };
-  }
-}
-
-function Attention({ list, status }) {
+function Attention({ list }) {
   const flagged = list.filter((a) => ATTENTION.has(a.status) || (a.enabled && a.status === 'offline'));
   const review = useAsync(() => get('/deliveries', { state: 'uncertain', limit: 1 }), []);
   const cards = useAsync(() => get('/cards', { limit: 100 }), []);
@@ -58,15 +37,14 @@ function Attention({ list, status }) {
     return html`<${Empty} icon="check" title=${t('overview.all_good')} />`;
   }
   return html`<ul class="attention-list" data-test="attention-list">
-    ${flagged.map((a) => {
-      const s = status[a.id] || {};
-      return html`<li key=${'a' + a.id} data-test="attention-account" data-account-id=${a.id}>
+    ${flagged.map(
+      (a) => html`<li key=${'a' + a.id} data-test="attention-account" data-account-id=${a.id}>
         <a href="#/accounts" class="attention-name">${accountLabel(a)}</a>
-        <${StatusBadge} status=${s.status || a.status} nextRetryAt=${s.next_retry_at} captchaUrl=${s.captcha_url} />
-        ${s.last_error ? html`<span class="muted small break">${s.last_error}</span>` : null}
-        <span class="attention-hint small">${tv('status_hint', s.status || a.status)}</span>
-      </li>`;
-    })}
+        <${StatusBadge} status=${a.status} nextRetryAt=${a.next_retry_at} captchaUrl=${a.captcha_url} />
+        ${a.last_error ? html`<span class="muted small break">${a.last_error}</span>` : null}
+        <span class="attention-hint small">${tv('status_hint', a.status)}</span>
+      </li>`,
+    )}
     ${low.map(
       (c) => html`<li key=${'c' + c.id} data-test="attention-low-stock" data-card-id=${c.id}>
         <a href=${'#/cards/' + c.id} class="attention-name">${c.name}</a>
@@ -88,11 +66,7 @@ export default function Overview() {
   }, []);
   const list = s.list || [];
   const ids = (s.list ? 'L' : '') + list.map((a) => a.id).join(',');
-  useEffect(() => {
-    const need = list.filter((a) => ATTENTION.has(a.status) || a.status === 'offline').map((a) => a.id);
-    if (need.length) loadStatuses(need);
-  }, [ids]);
-  const today = useAsync(() => (s.list ? loadToday(list) : new Promise(() => {})), [ids]);
+  const today = useAsync(() => get('/stats/today'), []);
   const summary = useAsync(() => (s.list ? loadSummary(list, days) : new Promise(() => {})), [ids, days]);
   const refresh = useDebounced(() => {
     today.reload();
@@ -116,8 +90,7 @@ export default function Overview() {
     <div class="stat-grid" data-test="overview-stats">
       <${Stat} icon="user" label=${t('overview.online')} value=${html`<span class="text-ok">${online}</span><span class="stat-of"> / ${list.length}</span>`}
         hint=${t('overview.offline_n', { n: list.length - online })} data-test="stat-online" />
-      <${Stat} icon="chat" label=${t('overview.messages')} value=${d ? num(d.messages_received) : '…'} data-test="stat-messages"
-        hint=${d && d.source === 'summary' ? t('overview.needs_newer_server') : undefined} />
+      <${Stat} icon="chat" label=${t('overview.messages')} value=${d ? num(d.messages_received) : '…'} data-test="stat-messages" />
       <${Stat} icon="reply" label=${t('overview.auto_replies')} value=${d ? num(d.auto_replies) : '…'} data-test="stat-auto-replies" />
       <${Stat} icon="order" label=${t('overview.orders')} value=${d ? num(d.orders_placed) : '…'} hint=${d ? t('overview.paid_n', { n: d.orders_paid }) : ''} data-test="stat-orders" />
       <${Stat} icon="truck" label=${t('overview.deliveries')} value=${d ? num(d.deliveries_sent) : '…'} data-test="stat-deliveries" />
@@ -148,7 +121,7 @@ export default function Overview() {
             : html`<${Empty} icon="order" title=${t('overview.no_data')} />`}
       </${Panel}>
       <${Panel} title=${t('overview.attention')} class="overview-attention">
-        <${Attention} list=${list} status=${s.status} />
+        <${Attention} list=${list} />
       </${Panel}>
     </div>
   </div>`;
