@@ -180,6 +180,17 @@ impl Browser {
             .expect("click a switch");
     }
 
+    /// Chooses the option with `value` of the `<select>` with `data-test` `hook`.
+    pub async fn select(&self, hook: &str, value: &str) {
+        self.find_css(&format!(
+            "select[data-test='{hook}'] option[value='{value}']"
+        ))
+        .await
+        .click()
+        .await
+        .expect("choose an option");
+    }
+
     /// Replaces the value of the input with `data-test` `hook` by `text` (typed, so the page's
     /// input handlers run).
     pub async fn fill(&self, hook: &str, text: &str) {

@@ -9,6 +9,7 @@
 mod accounts;
 mod chat;
 mod orders;
+mod pages;
 mod replies;
 mod session;
 

@@ -16,7 +16,10 @@ async fn a_rule_made_in_the_browser_answers_and_an_import_is_dry_run_first() {
     let template = site
         .s
         .client
-        .get(site.s.url(&format!("/api/v1/accounts/{id}/keywords-template.xlsx")))
+        .get(
+            site.s
+                .url(&format!("/api/v1/accounts/{id}/keywords-template.xlsx")),
+        )
         .bearer_auth(&site.token)
         .send()
         .await

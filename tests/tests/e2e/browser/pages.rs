@@ -1,0 +1,99 @@
+//! Every page, in both languages and at desktop and phone width: it renders, logs no
+//! JavaScript error or CSP violation, and does not scroll sideways on a phone.
+
+use super::Site;
+use reqwest::Method;
+use serde_json::json;
+use xianyu_tests::browser::run;
+
+#[tokio::test]
+async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
+    let Some(site) = Site::start().await else {
+        return;
+    };
+    let (id, unb, item) = site.online_account("会员月卡").await;
+    site.buyer_says(&unb, "2200000000321", &item, "在吗").await;
+    let (st, card) = site
+        .s
+        .call(
+            Method::POST,
+            "/api/v1/cards",
+            Some(&site.token),
+            Some(json!({"name": "月卡", "body": {"type": "text", "text": "卡密 XYZ"}})),
+        )
+        .await;
+    assert_eq!(st, reqwest::StatusCode::CREATED, "{card}");
+    let card = card["id"].as_i64().unwrap();
+    let pages = [
+        ("/".to_owned(), "page-overview"),
+        ("/accounts".to_owned(), "page-accounts"),
+        (
+            format!("/accounts/{id}/conversations"),
+            "page-conversations",
+        ),
+        (format!("/accounts/{id}/replies"), "page-replies"),
+        (format!("/accounts/{id}/items"), "page-items"),
+        ("/cards".to_owned(), "page-cards"),
+        (format!("/cards/{card}"), "page-card-stock"),
+        ("/delivery-rules".to_owned(), "page-delivery-rules"),
+        ("/orders".to_owned(), "page-orders"),
+        ("/review".to_owned(), "page-review"),
+        ("/users".to_owned(), "page-users"),
+        ("/settings".to_owned(), "page-settings"),
+    ];
+    let password = site.password.clone();
+    run("pages", &site.base(), |b| async move {
+        b.login("admin", &password).await;
+        for (lang, width) in [("zh-CN", 1440), ("en", 1440), ("zh-CN", 375), ("en", 375)] {
+            b.client.set_window_size(width, 900).await.unwrap();
+            b.client
+                .execute(
+                    "localStorage.setItem('xy.lang', arguments[0]);",
+                    vec![json!(lang)],
+                )
+                .await
+                .unwrap();
+            for (route, root) in &pages {
+                b.open(route).await;
+                b.client.refresh().await.unwrap();
+                b.find(root).await;
+                b.until(
+                    &format!("{route} in {lang}"),
+                    &format!("document.documentElement.lang === '{lang}'"),
+                )
+                .await;
+                // let the page's data arrive before judging it
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                if width < 500 {
+                    let inner = b
+                        .client
+                        .execute("return window.innerWidth;", vec![])
+                        .await
+                        .unwrap();
+                    assert!(
+                        inner.as_i64().unwrap_or(0) <= 400,
+                        "a phone-wide viewport: {inner}"
+                    );
+                    let overflow = b
+                        .client
+                        .execute(
+                            "return document.documentElement.scrollWidth - window.innerWidth;",
+                            vec![],
+                        )
+                        .await
+                        .unwrap();
+                    assert!(
+                        overflow.as_i64().unwrap_or(0) <= 1,
+                        "{route} ({lang}) scrolls sideways at {width} px by {overflow} px"
+                    );
+                }
+                let errors = b.console_errors().await;
+                assert!(
+                    errors.is_empty(),
+                    "{route} ({lang}, {width} px): {errors:#?}"
+                );
+            }
+        }
+    })
+    .await;
+}
