@@ -1,74 +1,91 @@
-// One chat: history (buyer, seller, automatic replies with the rule that fired and why,
-// system), live updates, sending text and images, lifting a takeover pause.
+// One chat: history (buyer; seller from the phone = takeover; seller from this dashboard;
+// automatic replies with the rule that fired and why; deliveries; system), live updates,
+// sending text and images, lifting a takeover pause.
 import { html, useEffect, useRef, useState, useMemo } from '../vendor/preact-htm.module.js';
 import { t, tv } from '../lib/i18n.js';
 import { get, post, del, uploadImage } from '../lib/api.js';
-import { usePaged, useAsync, useLive, useDebounced } from '../lib/hooks.js';
+import { usePaged, useLive, useDebounced } from '../lib/hooks.js';
 import { clock, dateTime, toDate } from '../lib/format.js';
 import { Badge, ErrorBox, Loading, Notice } from '../components/ui.js';
 import { LoadMore } from '../components/table.js';
 import { Icon } from '../components/icons.js';
 import { toast } from '../components/toast.js';
 import { StepList } from '../components/steps.js';
-import { isPaused } from './conversations.js';
+import { linkDecisions, needsOlderDecisions } from './chat-links.js';
 
-/** Pair automatic-reply messages with their stored decision (same text, nearest time). */
-function matchDecisions(messages, replies) {
-  const out = new Map();
-  const pool = [...(replies || [])];
-  for (const m of messages) {
-    if (m.direction !== 'auto_reply') continue;
-    const at = toDate(m.at)?.getTime() || 0;
-    let best = -1;
-    let bestDiff = Infinity;
-    pool.forEach((r, i) => {
-      if (r.reply_text !== m.text) return;
-      const diff = Math.abs((toDate(r.at)?.getTime() || 0) - at);
-      if (diff < bestDiff) {
-        best = i;
-        bestDiff = diff;
-      }
-    });
-    if (best >= 0 && bestDiff < 120000) {
-      out.set(m.id, pool[best]);
-      pool.splice(best, 1);
-    }
-  }
-  return out;
+/** How each direction is shown: its icon and which side of the chat it sits on. */
+export const DIRECTIONS = {
+  buyer: { icon: 'user', side: 'in' },
+  seller_manual: { icon: 'phone', side: 'out' },
+  dashboard: { icon: 'monitor', side: 'out' },
+  auto_reply: { icon: 'zap', side: 'out' },
+  delivery: { icon: 'truck', side: 'out' },
+  system: { icon: 'info', side: 'center' },
+};
+
+export function isPaused(c) {
+  const d = toDate(c && c.paused_until);
+  return !!d && d.getTime() > Date.now();
 }
 
-function Message({ m, reply, buyerName }) {
+function Why({ reply }) {
+  const fired = reply.decision?.fired;
+  if (!fired) return html`<div class="msg-why muted small">${t('chat.no_rule')}</div>`;
+  return html`<details class="msg-why" data-test="auto-reply-explanation">
+    <summary><${Icon} name="zap" size="12" /><span data-test="fired-rule">${t('chat.fired', { level: tv('level', fired.level), id: fired.rule_id ?? '—' })}</span>
+      ${fired.keyword ? html` · <span class="chip">${fired.keyword}</span>` : null}</summary>
+    <${StepList} steps=${reply.decision.steps || []} />
+  </details>`;
+}
+
+function Message({ m, link, buyerName, decisionsDone }) {
   const dir = m.direction;
+  const kind = DIRECTIONS[dir] || { icon: 'info', side: 'out' };
+  const reply = link?.reply;
   const fired = reply?.decision?.fired;
-  const who = dir === 'buyer' ? buyerName || t('direction.buyer') : t('direction.' + dir);
-  if (dir === 'system') {
+  if (kind.side === 'center') {
     return html`<li class="msg msg-system" data-test="chat-message" data-direction=${dir} data-message-id=${m.id}>
-      <span class="msg-system-text">${m.text}</span><time class="muted small" datetime=${m.at}>${clock(m.at)}</time>
+      <span class="msg-system-text"><${Icon} name="info" size="12" /> ${m.text}</span><time class="muted small" datetime=${m.at}>${clock(m.at)}</time>
     </li>`;
   }
-  return html`<li class=${'msg msg-' + dir} data-test="chat-message" data-direction=${dir} data-message-id=${m.id}
-    data-rule-level=${fired?.level || undefined} data-rule-id=${fired?.rule_id ?? undefined}>
+  const who = dir === 'buyer' ? buyerName || t('direction.buyer') : tv('direction', dir);
+  return html`<li class=${`msg msg-${kind.side} msg-${dir}`} data-test="chat-message" data-direction=${dir} data-message-id=${m.id}
+    data-rule-level=${fired?.level || undefined} data-rule-id=${fired?.rule_id ?? undefined} data-decision-id=${reply?.id ?? undefined}
+    data-link=${link?.via || undefined}>
     <div class="msg-meta small">
-      <span class="msg-who">${who}</span>
+      <span class="msg-who"><${Icon} name=${kind.icon} size="12" class="msg-icon" />${who}</span>
+      ${dir === 'seller_manual' ? html`<${Badge} tone="warn" title=${t('chat.takeover_hint')}>${t('chat.takeover')}</${Badge}>` : null}
       <time datetime=${m.at} title=${dateTime(m.at, { seconds: true })}>${clock(m.at)}</time>
       ${reply && reply.verdict !== 'accepted' ? html`<${Badge} tone="warn">${tv('verdict', reply.verdict)}</${Badge}>` : null}
     </div>
     <div class="msg-bubble pre">${m.text}</div>
     ${dir === 'auto_reply'
-      ? fired
-        ? html`<details class="msg-why" data-test="auto-reply-explanation">
-            <summary><${Icon} name="zap" size="12" /><span data-test="fired-rule">${t('chat.fired', { level: tv('level', fired.level), id: fired.rule_id ?? '—' })}</span>
-              ${fired.keyword ? html` · <span class="chip">${fired.keyword}</span>` : null}</summary>
-            <${StepList} steps=${reply.decision.steps || []} />
-          </details>`
-        : html`<div class="msg-why muted small">${t('chat.auto_no_decision')}</div>`
+      ? reply
+        ? html`<${Why} reply=${reply} />`
+        : decisionsDone
+          ? html`<div class="msg-why muted small">${t('chat.auto_no_decision')}</div>`
+          : null
       : null}
   </li>`;
 }
 
-export function ChatView({ id, conv, account, onConvChange }) {
+/** An automatic reply that was decided but not delivered (Goofish refused it, or never confirmed). */
+function Unsent({ r }) {
+  return html`<li class="msg msg-out msg-auto_reply msg-unsent" data-test="auto-reply-unsent" data-decision-id=${r.id} data-verdict=${r.verdict}
+    data-rule-level=${r.decision?.fired?.level || undefined} data-rule-id=${r.decision?.fired?.rule_id ?? undefined}>
+    <div class="msg-meta small">
+      <span class="msg-who"><${Icon} name="zap" size="12" class="msg-icon" />${tv('direction', 'auto_reply')}</span>
+      <time datetime=${r.at} title=${dateTime(r.at, { seconds: true })}>${clock(r.at)}</time>
+      <${Badge} tone=${r.verdict === 'rejected' ? 'danger' : 'warn'}>${t('chat.unsent_' + (r.verdict === 'rejected' ? 'rejected' : 'unconfirmed'))}</${Badge}>
+    </div>
+    <div class="msg-bubble pre">${r.reply_text}</div>
+    <${Why} reply=${r} />
+  </li>`;
+}
+
+export function ChatView({ id, conv, backHref, onConvChange }) {
   const msgs = usePaged((cursor) => get(`/conversations/${id}/messages`, { limit: 40, cursor }), [id]);
-  const replies = useAsync(() => get(`/conversations/${id}/auto-replies`), [id]);
+  const replies = usePaged((cursor) => get(`/conversations/${id}/auto-replies`, { limit: 100, cursor }), [id]);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const scroller = useRef(null);
@@ -76,30 +93,43 @@ export function ChatView({ id, conv, account, onConvChange }) {
   const fileRef = useRef(null);
 
   const ordered = useMemo(() => [...msgs.items].sort((a, b) => a.id - b.id), [msgs.items]);
-  const decisions = useMemo(() => matchDecisions(ordered, replies.data), [ordered, replies.data]);
+  const links = useMemo(() => linkDecisions(ordered, replies.items), [ordered, replies.items]);
+
+  // Decisions come newest first, a page at a time: fetch older ones while shown messages lack theirs.
+  useEffect(() => {
+    if (replies.hasMore && !replies.loading && !replies.error && needsOlderDecisions(ordered, replies.items, links.byMessage)) replies.loadMore();
+  }, [links, replies.hasMore, replies.loading]);
 
   useEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [ordered.length ? ordered[ordered.length - 1].id : 0, replies.data]);
+  }, [ordered.length ? ordered[ordered.length - 1].id : 0, replies.items.length]);
 
+  // Live: merge the newest page of messages and of decisions into what is shown.
   const refresh = useDebounced(async () => {
+    const merge = (cur, fresh) => {
+      const have = new Set(cur.map((x) => x.id));
+      return [...fresh.filter((x) => !have.has(x.id)), ...cur];
+    };
     try {
-      const p = await get(`/conversations/${id}/messages`, { limit: 40 });
-      msgs.setItems((cur) => {
-        const have = new Set(cur.map((m) => m.id));
-        return [...p.items.filter((m) => !have.has(m.id)), ...cur];
+      const [p, r] = await Promise.all([get(`/conversations/${id}/messages`, { limit: 40 }), get(`/conversations/${id}/auto-replies`, { limit: 100 })]);
+      msgs.setItems((cur) => merge(cur, p.items));
+      replies.setItems((cur) => {
+        const fresh = new Map(r.items.map((x) => [x.id, x]));
+        return merge(cur.map((x) => fresh.get(x.id) || x), r.items);
       });
-      replies.reload();
     } catch {
-      /* next event */
+      /* the next event retries */
     }
   }, 300);
   useLive((ev) => {
-    if (ev.type === 'resync') return refresh();
-    if (ev.account !== account || !conv || ev.cid !== conv.cid) return;
+    if (ev.type === 'resync') {
+      msgs.reload();
+      replies.reload();
+      return;
+    }
+    if (!conv || ev.account !== conv.account_id || ev.cid !== conv.cid) return;
     if (ev.type === 'message_received' || ev.type === 'message_sent') refresh();
-    if (ev.type === 'chat_paused') onConvChange({ ...conv, paused_until: new Date(ev.until).toISOString() });
   });
 
   const onScroll = (e) => {
@@ -156,11 +186,12 @@ export function ChatView({ id, conv, account, onConvChange }) {
 
   const paused = isPaused(conv);
   const title = conv ? conv.buyer_name || conv.buyer_id || t('chat.unknown_buyer') : t('chat.conversation_n', { id });
-  return html`<div class="chat" data-test="chat-view" data-conversation-id=${id}>
+  const decisionsDone = !replies.hasMore && !replies.loading;
+  return html`<div class="chat" data-test="chat-view" data-conversation-id=${id} data-cid=${conv?.cid} data-paused=${paused ? 'true' : 'false'}>
     <header class="chat-head">
-      <a class="btn btn-ghost btn-icon chat-back" href=${`#/accounts/${account}/conversations`} aria-label=${t('common.back')}><${Icon} name="back" /></a>
+      <a class="btn btn-ghost btn-icon chat-back" href=${backHref} aria-label=${t('common.back')}><${Icon} name="back" /></a>
       <div class="grow">
-        <div class="chat-title ellipsis">${title}</div>
+        <div class="chat-title ellipsis" data-test="chat-title">${title}</div>
         <div class="muted small ellipsis">${conv?.buyer_id ? t('chat.buyer_id', { id: conv.buyer_id }) : ''}${conv?.item_id ? ' · ' + t('chat.item_short', { id: conv.item_id }) : ''}</div>
       </div>
     </header>
@@ -173,10 +204,14 @@ export function ChatView({ id, conv, account, onConvChange }) {
     <div class="chat-scroll" ref=${scroller} onScroll=${onScroll} data-test="chat-messages" aria-live="polite">
       ${msgs.hasMore ? html`<${LoadMore} hasMore=${true} loading=${msgs.loading} onClick=${() => ((stick.current = false), msgs.loadMore())} />` : null}
       ${msgs.error ? html`<${ErrorBox} error=${msgs.error} onRetry=${msgs.reload} />` : null}
+      ${replies.error ? html`<${ErrorBox} error=${replies.error} onRetry=${replies.reload} />` : null}
       ${msgs.loading && !msgs.items.length ? html`<${Loading} />` : null}
       ${!msgs.loading && !msgs.items.length && !msgs.error ? html`<p class="muted center">${t('chat.no_messages')}</p>` : null}
       <ol class="msgs">
-        ${ordered.map((m) => html`<${Message} key=${m.id} m=${m} reply=${decisions.get(m.id)} buyerName=${conv?.buyer_name} />`)}
+        ${ordered.map(
+          (m) => html`<${Message} key=${m.id} m=${m} link=${links.byMessage.get(m.id)} buyerName=${conv?.buyer_name} decisionsDone=${decisionsDone} />
+            ${(links.unsent.get(m.id) || []).map((r) => html`<${Unsent} key=${'u' + r.id} r=${r} />`)}`,
+        )}
       </ol>
     </div>
     <form class="chat-compose" onSubmit=${sendText} data-test="chat-form">

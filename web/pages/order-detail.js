@@ -1,4 +1,5 @@
-// One order: its fields, state history, events, delivered content and manual re-delivery.
+// One order: its fields, state history, events, delivered content, manual re-delivery and a link
+// to the order's chat (found by account and cid).
 import { html, useState } from '../vendor/preact-htm.module.js';
 import { t, tv } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
@@ -39,6 +40,11 @@ export default function OrderDetailPage({ params }) {
   const o = useAsync(() => get(`/orders/${id}`), [id]);
   const s = useStore(accounts);
   const [busy, setBusy] = useState(false);
+  const key = o.data ? `${o.data.account_id}/${o.data.cid || ''}` : '';
+  const chat = useAsync(
+    () => (o.data && o.data.cid ? get(`/accounts/${o.data.account_id}/conversations/by-cid/${encodeURIComponent(o.data.cid)}`) : Promise.resolve(null)),
+    [key],
+  );
   useLive((ev) => {
     if ((ev.type === 'order_updated' || ev.type === 'delivery') && o.data && ev.order_id === o.data.order_id) o.reload();
   });
@@ -55,7 +61,11 @@ export default function OrderDetailPage({ params }) {
   return html`<div class="page" data-test="page-order" data-order-id=${d.id} data-state=${d.state} data-outcome=${d.delivery_outcome || ''}>
     <a href="#/orders" class="link back-link"><${Icon} name="back" />${t('nav.orders')}</a>
     <${PageHeader} title=${t('orders.order_n', { id: d.order_id })} subtitle=${d.item_title || d.item_id || ''}
-      actions=${html`<button type="button" class="btn btn-primary" onClick=${doRedeliver} disabled=${busy} data-test="order-redeliver">
+      actions=${html`${chat.data
+          ? html`<a class="btn" href=${`#/accounts/${chat.data.account_id}/conversations/${chat.data.id}`} data-test="order-chat-link"
+              data-conversation-id=${chat.data.id}><${Icon} name="chat" />${t('orders.open_chat')}</a>`
+          : null}
+        <button type="button" class="btn btn-primary" onClick=${doRedeliver} disabled=${busy} data-test="order-redeliver">
         ${busy ? html`<${Spinner} />` : html`<${Icon} name="send" />`}${t('orders.redeliver')}</button>`} />
     <div class="detail-grid">
       <${Panel} title=${t('orders.summary')}>
