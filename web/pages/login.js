@@ -1,7 +1,8 @@
-// Login (and self-registration when an admin opened it). Rate-limited logins show the wait.
+// Login, and self-registration while an admin has it open (GET /auth/registration). Rate-limited
+// logins show the wait.
 import { html, useState, useEffect } from '../vendor/preact-htm.module.js';
 import { t } from '../lib/i18n.js';
-import { post, setToken, errorText } from '../lib/api.js';
+import { get, post, setToken, errorText } from '../lib/api.js';
 import { route, navigate } from '../lib/router.js';
 import { useTick } from '../lib/hooks.js';
 import { duration } from '../lib/format.js';
@@ -15,6 +16,14 @@ export default function LoginPage() {
   const form = useForm({ username: '', password: '', confirm: '' });
   const [error, setError] = useState(null);
   const [until, setUntil] = useState(0);
+  // Whether registration is open: null until known (the link stays hidden), false on failure.
+  const [open, setOpen] = useState(null);
+  useEffect(() => {
+    get('/auth/registration', undefined, { auth: false }).then(
+      (r) => setOpen(!!(r && r.open)),
+      () => setOpen(false),
+    );
+  }, []);
   useTick(1000, until > Date.now());
   const wait = Math.max(0, Math.ceil((until - Date.now()) / 1000));
   useEffect(() => {
@@ -30,12 +39,28 @@ export default function LoginPage() {
     setError(null);
     if (mode === 'register') {
       if (password !== confirm) return form.setErrors({ confirm: t('password.mismatch') });
-      const ok = await form.run(() => post('/auth/register', { username: username.trim(), password }, { auth: false }).then(() => true), {
+      let closed = false;
+      const register = () =>
+        post('/auth/register', { username: username.trim(), password }, { auth: false }).then(
+          () => true,
+          (err) => {
+            closed = err.code === 'registration_closed';
+            throw err;
+          },
+        );
+      const ok = await form.run(register, {
         invalid_username: 'username',
         username_taken: 'username',
         weak_password: 'password',
       });
-      if (!ok) return;
+      if (!ok) {
+        // Closed since the page loaded: the toast says so; back to logging in.
+        if (closed) {
+          setOpen(false);
+          setMode('login');
+        }
+        return;
+      }
       toast.ok(t('login.registered'));
       setMode('login');
     }
@@ -79,11 +104,11 @@ export default function LoginPage() {
           ${mode === 'login' ? t('login.submit') : t('login.register_submit')}
         </button>
       </form>
-      <p class="login-switch">
-        ${mode === 'login'
-          ? html`<button type="button" class="btn-link" onClick=${() => (setMode('register'), setError(null))} data-test="show-register">${t('login.want_register')}</button>`
-          : html`<button type="button" class="btn-link" onClick=${() => (setMode('login'), setError(null))}>${t('login.have_account')}</button>`}
-      </p>
+      ${mode === 'register'
+        ? html`<p class="login-switch"><button type="button" class="btn-link" onClick=${() => (setMode('login'), setError(null))}>${t('login.have_account')}</button></p>`
+        : open
+          ? html`<p class="login-switch"><button type="button" class="btn-link" onClick=${() => (setMode('register'), setError(null))} data-test="show-register">${t('login.want_register')}</button></p>`
+          : null}
       <p class="login-foot muted">${t('login.first_login_hint')}</p>
     </main>
   </div>`;
