@@ -14,8 +14,15 @@ lint:
 openapi:
     cargo run -q -p xianyu-server -- openapi > docs/openapi.json
 
+# Regenerate the error-code table of docs/API.md (a test fails when it drifts).
+error-codes:
+    scripts/update-error-codes.sh
+
 bench-http:
     scripts/bench-http.sh
 
 sim:
     cargo run -p goofish-sim -- --port 9000
+
+bench-dashboard:
+    scripts/bench-dashboard.sh
