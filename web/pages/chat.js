@@ -106,22 +106,42 @@ export function ChatView({ id, conv, backHref, onConvChange }) {
   }, [ordered.length ? ordered[ordered.length - 1].id : 0, replies.items.length]);
 
   // Live: merge the newest page of messages and of decisions into what is shown.
-  const refresh = useDebounced(async () => {
-    const merge = (cur, fresh) => {
-      const have = new Set(cur.map((x) => x.id));
-      return [...fresh.filter((x) => !have.has(x.id)), ...cur];
-    };
+  const merge = (cur, fresh) => {
+    const byId = new Map(fresh.map((x) => [x.id, x]));
+    const have = new Set(cur.map((x) => x.id));
+    return [...fresh.filter((x) => !have.has(x.id)), ...cur.map((x) => byId.get(x.id) || x)];
+  };
+  const refreshReplies = async () => {
     try {
-      const [p, r] = await Promise.all([get(`/conversations/${id}/messages`, { limit: 40 }), get(`/conversations/${id}/auto-replies`, { limit: 100 })]);
-      msgs.setItems((cur) => merge(cur, p.items));
-      replies.setItems((cur) => {
-        const fresh = new Map(r.items.map((x) => [x.id, x]));
-        return merge(cur.map((x) => fresh.get(x.id) || x), r.items);
-      });
+      const r = await get(`/conversations/${id}/auto-replies`, { limit: 100 });
+      replies.setItems((cur) => merge(cur, r.items));
     } catch {
       /* the next event retries */
     }
+  };
+  const refresh = useDebounced(async () => {
+    try {
+      const p = await get(`/conversations/${id}/messages`, { limit: 40 });
+      msgs.setItems((cur) => merge(cur, p.items));
+    } catch {
+      /* the next event retries */
+    }
+    refreshReplies();
   }, 300);
+  // A decision is stored just after its message is sent: ask again (1 s, 2 s, 4 s) while a recent
+  // automatic reply has none.
+  const retry = useRef({ key: null, n: 0 });
+  useEffect(() => {
+    if (replies.hasMore || replies.loading) return undefined;
+    const recent = Date.now() - 120000;
+    const missing = ordered.filter((m) => m.direction === 'auto_reply' && !links.byMessage.has(m.id) && (toDate(m.at)?.getTime() || 0) > recent);
+    if (!missing.length) return undefined;
+    const key = missing[missing.length - 1].id;
+    if (retry.current.key !== key) retry.current = { key, n: 0 };
+    if (retry.current.n >= 3) return undefined;
+    const timer = setTimeout(refreshReplies, 1000 * 2 ** retry.current.n++);
+    return () => clearTimeout(timer);
+  }, [links, replies.hasMore, replies.loading]);
   useLive((ev) => {
     if (ev.type === 'resync') {
       msgs.reload();

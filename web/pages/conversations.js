@@ -74,6 +74,7 @@ export default function ConversationsPage({ params }) {
       /* the next event retries */
     }
   };
+  const retried = useRef(new Set());
   const refreshNamed = useDebounced(async () => {
     const cids = [...pending.current];
     pending.current.clear();
@@ -84,6 +85,14 @@ export default function ConversationsPage({ params }) {
       got.filter((r) => r.status === 'fulfilled').map((r) => r.value),
       started,
     );
+    // A brand-new chat may not be stored yet when its first event arrives: ask once more.
+    got.forEach((r, i) => {
+      if (r.status === 'rejected' && r.reason?.code === 'conversation_not_found' && !retried.current.has(cids[i])) {
+        retried.current.add(cids[i]);
+        pending.current.add(cids[i]);
+        setTimeout(refreshNamed, 1000);
+      }
+    });
   }, 300);
   useLive((ev) => {
     if (ev.type === 'resync') {
