@@ -35,7 +35,8 @@ const ROUTES = [
 
 class Boundary extends Component {
   componentDidCatch(error) {
-    console.warn('page error', error);
+    // A page that crashed is a bug: logged as an error, so the browser tests fail on it.
+    console.error('page error', error);
     this.setState({ error });
   }
   render({ children }, { error }) {

@@ -26,7 +26,7 @@ export const toast = {
   error(err) {
     const text = typeof err === 'string' ? err : errorText(err);
     const code = err instanceof ApiError ? err.code : null;
-    if (!(err instanceof ApiError) && typeof err !== 'string') console.warn(err);
+    if (!(err instanceof ApiError) && typeof err !== 'string') console.error(err);
     return push('danger', text, code, 7000);
   },
 };

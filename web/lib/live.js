@@ -21,7 +21,7 @@ function emit(ev) {
     try {
       fn(ev);
     } catch (e) {
-      console.warn('live handler', e);
+      console.error('live handler', e);
     }
   }
 }
