@@ -165,9 +165,30 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Clicks the element with `data-test` `hook`.
+    /// Clicks the element with `data-test` `hook`, waiting (like a person) while it is covered
+    /// for a moment (a closing dialog, a toast sliding in) or re-rendered between finding and
+    /// clicking it; any other failure, or one that lasts past [`WAIT`], fails.
     pub async fn click(&self, hook: &str) {
-        self.find(hook).await.click().await.expect("click");
+        use fantoccini::error::{CmdError, ErrorStatus};
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let result = self.find(hook).await.click().await;
+            match result {
+                Ok(()) => return,
+                Err(CmdError::Standard(e))
+                    if Instant::now() < deadline
+                        && matches!(
+                            e.error,
+                            ErrorStatus::ElementClickIntercepted
+                                | ErrorStatus::StaleElementReference
+                                | ErrorStatus::ElementNotInteractable
+                        ) =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click on {hook}: {e}"),
+            }
+        }
     }
 
     /// Flips the switch (a checkbox inside its label) with `data-test` `hook` inside `scope`,

@@ -213,6 +213,20 @@ async fn dashboard_assets_are_versioned_immutable_and_guarded() {
     assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(h["content-type"], "text/javascript; charset=utf-8");
     assert!(h.contains_key("content-security-policy"));
+    assert_eq!(h["content-encoding"], "gzip");
+    assert_eq!(h["vary"], "accept-encoding");
+    let gz = res.bytes().await.unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "a gzip stream");
+    let plain = s.client.get(s.url(&app)).send().await.unwrap();
+    assert!(
+        plain.headers().get("content-encoding").is_none(),
+        "no gzip unless accepted"
+    );
+    let plain = plain.bytes().await.unwrap();
+    assert!(
+        plain.len() > gz.len() && plain.starts_with(b"//"),
+        "the module itself"
+    );
     let etag = h["etag"].clone();
     let res = s
         .client

@@ -143,11 +143,7 @@ pub fn configure(cfg: &mut aw::ServiceConfig) {
     extract::configure(cfg);
     register(cfg);
     cfg.service(web::index)
-        .service(
-            aw::scope("/assets")
-                .wrap(actix_web::middleware::Compress::default())
-                .service(web::asset),
-        )
+        .service(aw::scope("/assets").service(web::asset))
         .service(web::docs_redirect)
         .service(web::openapi_json);
 }

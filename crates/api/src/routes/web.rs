@@ -10,10 +10,12 @@
 
 use crate::error::ErrorCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use rust_embed::Embed;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// The dashboard's files (`web/` of the workspace).
 #[derive(Embed)]
@@ -72,8 +74,9 @@ pub async fn index() -> HttpResponse {
         .body(html.replace(ASSETS_PLACEHOLDER, &prefix))
 }
 
-/// One dashboard file (mounted under `/assets`, with gzip). Under the current version it is immutable; under another version (a tab
-/// opened before an upgrade) the current file is served but not cached.
+/// One dashboard file (mounted under `/assets`). Under the current version it is immutable;
+/// under another version (a tab opened before an upgrade) the current file is served but not
+/// cached. Text files go gzip'd to clients that accept it, compressed once per file.
 #[get("/{version}/{path:.*}")]
 pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpResponse {
     let (version, path) = path.into_inner();
@@ -119,10 +122,58 @@ pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpR
         HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     ))
-    .body(match file.data {
-        Cow::Borrowed(b) => actix_web::web::Bytes::from_static(b),
-        Cow::Owned(v) => actix_web::web::Bytes::from(v),
+    .insert_header((header::VARY, "accept-encoding"));
+    if accepts_gzip(&req)
+        && let Some(gz) = gzipped(&path, file.metadata.sha256_hash(), &file.data)
+    {
+        return res
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(gz);
+    }
+    res.body(match file.data {
+        Cow::Borrowed(b) => Bytes::from_static(b),
+        Cow::Owned(v) => Bytes::from(v),
     })
+}
+
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.split(';').map(str::trim);
+            parts.next() == Some("gzip") && !parts.any(|p| p.replace(' ', "") == "q=0")
+        })
+}
+
+/// The gzip'd body of a text file, compressed once per content (a per-response compressor
+/// would cost CPU at every request and leave its buffers behind in every worker); `None` for
+/// files that do not shrink.
+fn gzipped(path: &str, hash: [u8; 32], data: &[u8]) -> Option<Bytes> {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<HashMap<[u8; 32], Option<Bytes>>>> =
+        std::sync::OnceLock::new();
+    if !is_text(path) {
+        return None;
+    }
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&hash) {
+        return hit.clone();
+    }
+    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 3), Compression::best());
+    let gz = enc
+        .write_all(data)
+        .and_then(|()| enc.finish())
+        .ok()
+        .filter(|gz| gz.len() < data.len())
+        .map(Bytes::from);
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(hash, gz.clone());
+    gz
 }
 
 fn is_text(path: &str) -> bool {
