@@ -13,6 +13,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -88,10 +89,13 @@ impl Browser {
     pub async fn start(base: &str) -> Option<Self> {
         let driver_path = chromedriver()?;
         let port = free_port();
+        // Its own process group: Chromium and its helpers are chromedriver's children, and the
+        // whole group is killed when the browser is dropped, so none outlives a test.
         let driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("start chromedriver");
         let profile = tempfile::tempdir().expect("browser profile");
@@ -332,8 +336,38 @@ impl Browser {
     }
 }
 
+/// Processes whose command line mentions `needle` (e.g. a browser's profile directory).
+pub fn processes_mentioning(needle: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect()
+}
+
+impl Browser {
+    /// The browser's profile directory (unique per session).
+    pub fn profile_dir(&self) -> String {
+        self._profile.path().display().to_string()
+    }
+
+    /// Ends the session (chromedriver quits Chromium), then the driver.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole process group: chromedriver, Chromium and every helper process.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -376,5 +410,8 @@ where
     if let Err(message) = outcome {
         let saved = browser.save_artifacts(name).await;
         panic!("{name}: {message}\n(saved {saved})");
+    }
+    if let Ok(browser) = std::sync::Arc::try_unwrap(browser) {
+        browser.close().await;
     }
 }

@@ -205,4 +205,14 @@ async fn the_console_check_catches_errors_and_csp_violations() {
         errors.iter().any(|e| e.contains("Content Security Policy")),
         "an inline script is refused by the CSP and reported: {errors:?}"
     );
+    // and no Chromium process outlives the session, whether closed or just dropped
+    let profile = b.profile_dir();
+    assert!(!xianyu_tests::browser::processes_mentioning(&profile).is_empty());
+    drop(b);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        xianyu_tests::browser::processes_mentioning(&profile),
+        Vec::<u32>::new(),
+        "Chromium processes left behind"
+    );
 }
