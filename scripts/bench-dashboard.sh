@@ -19,7 +19,7 @@ export XIANYU_GOOFISH_H5API_BASE=http://127.0.0.1:9 XIANYU_GOOFISH_WS_URL=ws://1
 base="http://127.0.0.1:$port"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
-rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status"; }
+rss() { awk '/VmRSS/ {r=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB (anon %.1f, file %.1f)", r/1024, a/1024, f/1024}' "/proc/$pid/status"; }
 
 "$bin" serve >/dev/null 2>&1 & pid=$!
 for _ in $(seq 1 2000); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.01; done

@@ -15,7 +15,6 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use rust_embed::Embed;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// The dashboard's files (`web/` of the workspace).
 #[derive(Embed)]
@@ -76,7 +75,7 @@ pub async fn index() -> HttpResponse {
 
 /// One dashboard file (mounted under `/assets`). Under the current version it is immutable;
 /// under another version (a tab opened before an upgrade) the current file is served but not
-/// cached. Text files go gzip'd to clients that accept it, compressed once per file.
+/// cached. Text files go gzip'd to clients that accept it (see [`gzipped`]).
 #[get("/{version}/{path:.*}")]
 pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpResponse {
     let (version, path) = path.into_inner();
@@ -124,7 +123,7 @@ pub async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> HttpR
     ))
     .insert_header((header::VARY, "accept-encoding"));
     if accepts_gzip(&req)
-        && let Some(gz) = gzipped(&path, file.metadata.sha256_hash(), &file.data)
+        && let Some(gz) = gzipped(&path, &file.data)
     {
         return res
             .insert_header((header::CONTENT_ENCODING, "gzip"))
@@ -147,33 +146,36 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
         })
 }
 
-/// The gzip'd body of a text file, compressed once per content (a per-response compressor
-/// would cost CPU at every request and leave its buffers behind in every worker); `None` for
-/// files that do not shrink.
-fn gzipped(path: &str, hash: [u8; 32], data: &[u8]) -> Option<Bytes> {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-    static CACHE: std::sync::OnceLock<std::sync::Mutex<HashMap<[u8; 32], Option<Bytes>>>> =
-        std::sync::OnceLock::new();
-    if !is_text(path) {
-        return None;
+/// The gzip'd dashboard files of a release build, made by `build.rs`: (path, gzip bytes).
+#[cfg(not(debug_assertions))]
+static GZIPPED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/web_gz.rs"));
+
+/// The gzip'd body of a text file; `None` for files that do not shrink. Release builds carry
+/// them compressed at build time (nothing is compressed at run time, and the bytes are only
+/// paged in when sent); debug builds, which read `web/` from disk, compress on the fly.
+fn gzipped(path: &str, data: &[u8]) -> Option<Bytes> {
+    #[cfg(not(debug_assertions))]
+    {
+        let _ = data;
+        GZIPPED
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, gz)| Bytes::from_static(gz))
     }
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&hash) {
-        return hit.clone();
+    #[cfg(debug_assertions)]
+    {
+        use flate2::{Compression, write::GzEncoder};
+        use std::io::Write;
+        if !is_text(path) {
+            return None;
+        }
+        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
+        enc.write_all(data)
+            .and_then(|()| enc.finish())
+            .ok()
+            .filter(|gz| gz.len() < data.len())
+            .map(Bytes::from)
     }
-    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 3), Compression::best());
-    let gz = enc
-        .write_all(data)
-        .and_then(|()| enc.finish())
-        .ok()
-        .filter(|gz| gz.len() < data.len())
-        .map(Bytes::from);
-    cache
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(hash, gz.clone());
-    gz
 }
 
 fn is_text(path: &str) -> bool {
