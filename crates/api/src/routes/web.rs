@@ -147,7 +147,7 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
 }
 
 /// The gzip'd dashboard files of a release build, made by `build.rs`: (path, gzip bytes).
-#[cfg(not(debug_assertions))]
+#[cfg(any(test, not(debug_assertions)))]
 static GZIPPED: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/web_gz.rs"));
 
 /// The gzip'd body of a text file; `None` for files that do not shrink. Release builds carry
@@ -200,4 +200,35 @@ pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(DOC.get_or_init(crate::openapi::openapi_json).as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// The table `build.rs` writes holds every text file, and each entry unpacks to the file
+    /// the binary embeds (a stale or mismatched table would serve another file's bytes).
+    #[test]
+    fn build_time_gzip_matches_the_embedded_files() {
+        let mut texts = 0;
+        for path in WebFiles::iter() {
+            if !is_text(&path) {
+                continue;
+            }
+            texts += 1;
+            let data = WebFiles::get(&path).expect("listed file").data;
+            let Some((_, gz)) = GZIPPED.iter().find(|(p, _)| *p == path.as_ref()) else {
+                // Only files that do not shrink may be missing.
+                assert!(data.len() < 200, "{path} has no gzip'd copy");
+                continue;
+            };
+            let mut unpacked = Vec::new();
+            flate2::read::GzDecoder::new(*gz)
+                .read_to_end(&mut unpacked)
+                .expect("valid gzip");
+            assert_eq!(unpacked, data.as_ref(), "{path}");
+        }
+        assert!(texts > 10, "the dashboard's text files are embedded");
+    }
 }
