@@ -15,8 +15,12 @@ function loadUPlot() {
   return uplotP;
 }
 
+// A colour token of base.css, written there as light-dark(light, dark): the canvas needs the
+// branch of the scheme in effect.
 function cssVar(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const pair = /^light-dark\(\s*([^,]+?)\s*,\s*([^,]+?)\s*\)$/.exec(value);
+  return pair ? pair[effectiveTheme() === 'dark' ? 2 : 1] : value;
 }
 
 /**

@@ -46,7 +46,7 @@ async fn an_added_account_turns_online_and_can_be_managed() {
             "document.querySelectorAll(\"[data-test='account-row'][data-status='online']\").length === 2",
         )
         .await;
-        if let Some(dir) = screenshot_dir() {
+        if let Some(dir) = screenshot_dir("XIANYU_SCREENSHOTS") {
             b.screenshot(&dir.join("accounts.png")).await;
         }
 

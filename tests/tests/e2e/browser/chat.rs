@@ -61,7 +61,7 @@ async fn a_buyer_message_arrives_live_and_is_answered_by_hand() {
             "document.querySelector(\"[data-test='chat-message'][data-direction='auto_reply']\").textContent.includes('小李您好')",
         )
         .await;
-        if let Some(dir) = screenshot_dir() {
+        if let Some(dir) = screenshot_dir("XIANYU_SCREENSHOTS") {
             b.screenshot(&dir.join("chat.png")).await;
         }
         // the seller writes on the phone: a takeover pauses replies; the banner lifts it

@@ -101,10 +101,11 @@ impl Site {
     }
 }
 
-/// Where README screenshots go when `XIANYU_SCREENSHOTS` names a directory (e.g.
-/// `docs/images`); `None` otherwise.
-pub(crate) fn screenshot_dir() -> Option<std::path::PathBuf> {
-    std::env::var_os("XIANYU_SCREENSHOTS").map(|d| {
+/// The directory an environment variable names (relative paths from the workspace root), where
+/// screenshots go: `XIANYU_SCREENSHOTS` for the README's (e.g. `docs/images`),
+/// `XIANYU_PAGE_SHOTS` for every page variant; `None` when it is not set.
+pub(crate) fn screenshot_dir(var: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os(var).map(|d| {
         let p = std::path::PathBuf::from(d);
         if p.is_absolute() {
             p

@@ -1,7 +1,8 @@
-//! Every page, in both languages and at desktop and phone width: it renders, logs no
-//! JavaScript error or CSP violation, and does not scroll sideways on a phone.
+//! Every page, in both languages, both themes and at desktop and phone width: it renders, logs
+//! no JavaScript error or CSP violation, and does not scroll sideways on a phone. With
+//! `XIANYU_PAGE_SHOTS=<dir>` each variant of each page is saved there as a PNG, to look at.
 
-use super::Site;
+use super::{Site, screenshot_dir};
 use reqwest::Method;
 use serde_json::json;
 use xianyu_tests::browser::run;
@@ -44,12 +45,20 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
     let password = site.password.clone();
     run("pages", &site.base(), |b| async move {
         b.login("admin", &password).await;
-        for (lang, width) in [("zh-CN", 1440), ("en", 1440), ("zh-CN", 375), ("en", 375)] {
+        // each language and each theme once at each width
+        let variants = [
+            ("zh-CN", "light", 1440),
+            ("en", "dark", 1440),
+            ("zh-CN", "dark", 375),
+            ("en", "light", 375),
+        ];
+        for (lang, theme, width) in variants {
             b.client.set_window_size(width, 900).await.unwrap();
             b.client
                 .execute(
-                    "localStorage.setItem('xy.lang', arguments[0]);",
-                    vec![json!(lang)],
+                    "localStorage.setItem('xy.lang', arguments[0]); \
+                     localStorage.setItem('xy.theme', arguments[1]);",
+                    vec![json!(lang), json!(theme)],
                 )
                 .await
                 .unwrap();
@@ -87,10 +96,27 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
                         "{route} ({lang}) scrolls sideways at {width} px by {overflow} px"
                     );
                 }
+                let scheme = b
+                    .client
+                    .execute(
+                        "return getComputedStyle(document.documentElement).colorScheme;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    scheme,
+                    json!(theme),
+                    "{route}: the pinned theme is in effect"
+                );
+                if let Some(dir) = screenshot_dir("XIANYU_PAGE_SHOTS") {
+                    let name = format!("{root}-{lang}-{theme}-{width}.png");
+                    b.screenshot(&dir.join(name)).await;
+                }
                 let errors = b.console_errors().await;
                 assert!(
                     errors.is_empty(),
-                    "{route} ({lang}, {width} px): {errors:#?}"
+                    "{route} ({lang}, {theme}, {width} px): {errors:#?}"
                 );
             }
         }
