@@ -62,10 +62,10 @@ fn main() {
                 "performance.getEntriesByName('accounts-ready').length",
             )
             .await;
-            let v = b.client.execute(MEASURE, vec![]).await.expect("measure");
+            let v = b.js(MEASURE, vec![]).await;
             if let Ok(extra) = std::env::var("WATERFALL") {
                 let js = std::fs::read_to_string(extra).expect("waterfall script");
-                let w = b.client.execute(&js, vec![]).await.expect("waterfall");
+                let w = b.js(&js, vec![]).await;
                 println!("waterfall: {w:#}");
             }
             println!("run: {v}");

@@ -224,6 +224,14 @@ impl Browser {
         e.send_keys(text).await.expect("type");
     }
 
+    /// Runs a script in the page (`arguments[i]` are `args`) and returns what it returns.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {script}: {e}"))
+    }
+
     /// Waits until `js` (an expression) is truthy in the page, and returns its value.
     pub async fn until(&self, what: &str, js: &str) -> Value {
         let deadline = Instant::now() + WAIT;

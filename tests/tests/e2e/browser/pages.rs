@@ -54,14 +54,12 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
         ];
         for (lang, theme, width) in variants {
             b.client.set_window_size(width, 900).await.unwrap();
-            b.client
-                .execute(
-                    "localStorage.setItem('xy.lang', arguments[0]); \
+            b.js(
+                "localStorage.setItem('xy.lang', arguments[0]); \
                      localStorage.setItem('xy.theme', arguments[1]);",
-                    vec![json!(lang), json!(theme)],
-                )
-                .await
-                .unwrap();
+                vec![json!(lang), json!(theme)],
+            )
+            .await;
             for (route, root) in &pages {
                 b.open(route).await;
                 b.client.refresh().await.unwrap();
@@ -74,36 +72,28 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
                 // let the page's data arrive before judging it
                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                 if width < 500 {
-                    let inner = b
-                        .client
-                        .execute("return window.innerWidth;", vec![])
-                        .await
-                        .unwrap();
+                    let inner = b.js("return window.innerWidth;", vec![]).await;
                     assert!(
                         inner.as_i64().unwrap_or(0) <= 400,
                         "a phone-wide viewport: {inner}"
                     );
                     let overflow = b
-                        .client
-                        .execute(
+                        .js(
                             "return document.documentElement.scrollWidth - window.innerWidth;",
                             vec![],
                         )
-                        .await
-                        .unwrap();
+                        .await;
                     assert!(
                         overflow.as_i64().unwrap_or(0) <= 1,
                         "{route} ({lang}) scrolls sideways at {width} px by {overflow} px"
                     );
                 }
                 let scheme = b
-                    .client
-                    .execute(
+                    .js(
                         "return getComputedStyle(document.documentElement).colorScheme;",
                         vec![],
                     )
-                    .await
-                    .unwrap();
+                    .await;
                 assert_eq!(
                     scheme,
                     json!(theme),

@@ -177,24 +177,19 @@ async fn the_console_check_catches_errors_and_csp_violations() {
     let s = TestServer::start(Backend::Sqlite).unwrap();
     b.client.goto(&s.url("/#/login")).await.unwrap();
     b.find("login-form").await;
-    b.client
-        .execute("fetch('/api/v1/auth/me');", vec![])
-        .await
-        .unwrap();
+    b.js("fetch('/api/v1/auth/me');", vec![]).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
         b.console_errors().await.is_empty(),
         "a 401 is network noise, not an error"
     );
-    b.client
-        .execute(
-            "setTimeout(() => { throw new Error('boom-in-page'); }); \
+    b.js(
+        "setTimeout(() => { throw new Error('boom-in-page'); }); \
              const s = document.createElement('script'); s.textContent = 'window.x = 1'; \
              document.body.appendChild(s);",
-            vec![],
-        )
-        .await
-        .unwrap();
+        vec![],
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let errors = b.console_errors().await;
     assert!(
