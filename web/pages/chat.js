@@ -128,20 +128,6 @@ export function ChatView({ id, conv, backHref, onConvChange }) {
     }
     refreshReplies();
   }, 300);
-  // A decision is stored just after its message is sent: ask again (1 s, 2 s, 4 s) while a recent
-  // automatic reply has none.
-  const retry = useRef({ key: null, n: 0 });
-  useEffect(() => {
-    if (replies.hasMore || replies.loading) return undefined;
-    const recent = Date.now() - 120000;
-    const missing = ordered.filter((m) => m.direction === 'auto_reply' && !links.byMessage.has(m.id) && (toDate(m.at)?.getTime() || 0) > recent);
-    if (!missing.length) return undefined;
-    const key = missing[missing.length - 1].id;
-    if (retry.current.key !== key) retry.current = { key, n: 0 };
-    if (retry.current.n >= 3) return undefined;
-    const timer = setTimeout(refreshReplies, 1000 * 2 ** retry.current.n++);
-    return () => clearTimeout(timer);
-  }, [links, replies.hasMore, replies.loading]);
   useLive((ev) => {
     if (ev.type === 'resync') {
       msgs.reload();
@@ -150,6 +136,8 @@ export function ChatView({ id, conv, backHref, onConvChange }) {
     }
     if (!conv || ev.account !== conv.account_id || ev.cid !== conv.cid) return;
     if (ev.type === 'message_received' || ev.type === 'message_sent') refresh();
+    // the rule and explanation of an automatic reply are stored just after it was sent
+    if (ev.type === 'reply_recorded') refreshReplies();
   });
 
   const onScroll = (e) => {

@@ -101,8 +101,8 @@ export default function ConversationsPage({ params }) {
       return;
     }
     if (ev.account !== account || !ev.cid) return;
-    if (ev.type === 'chat_paused') {
-      const until = new Date(ev.until).toISOString();
+    if (ev.type === 'chat_paused' || ev.type === 'chat_resumed') {
+      const until = ev.type === 'chat_paused' ? new Date(ev.until).toISOString() : null;
       const pause = (c) => (c && c.cid === ev.cid ? { ...c, paused_until: until } : c);
       list.setItems((cur) => cur.map(pause));
       direct.setData(pause);

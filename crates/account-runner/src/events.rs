@@ -68,6 +68,25 @@ pub enum RunnerEvent {
         /// Paused until (ms).
         until: i64,
     },
+    /// The takeover pause of a chat was lifted from the dashboard: auto-replies resume.
+    ChatResumed {
+        /// The account.
+        account: AccountId,
+        /// Conversation id.
+        cid: String,
+    },
+    /// An automatic reply's decision was stored (after its `message_sent`): the rule that fired
+    /// and its explanation can now be read from the conversation's auto-replies.
+    ReplyRecorded {
+        /// The account.
+        account: AccountId,
+        /// Conversation id.
+        cid: String,
+        /// The buyer message that was answered.
+        message_id: String,
+        /// The send verdict (`accepted`, `rejected`, `unconfirmed`).
+        verdict: String,
+    },
     /// An order changed (state or bargain flag).
     OrderUpdated {
         /// The account.
@@ -111,6 +130,8 @@ impl RunnerEvent {
             | Self::MessageReceived { account, .. }
             | Self::MessageSent { account, .. }
             | Self::ChatPaused { account, .. }
+            | Self::ChatResumed { account, .. }
+            | Self::ReplyRecorded { account, .. }
             | Self::OrderUpdated { account, .. }
             | Self::Delivery { account, .. }
             | Self::LowStock { account, .. } => *account,

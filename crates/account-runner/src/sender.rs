@@ -97,6 +97,11 @@ impl std::fmt::Debug for AccountSender {
 }
 
 impl AccountSender {
+    /// Publishes a live event (nobody listening is fine).
+    pub(crate) fn publish(&self, event: RunnerEvent) {
+        let _ = self.events.send(event);
+    }
+
     /// The account this sender belongs to.
     pub fn account(&self) -> AccountId {
         self.account

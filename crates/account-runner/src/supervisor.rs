@@ -143,6 +143,15 @@ impl Supervisor {
         self.inner.deps.events.subscribe()
     }
 
+    /// Announces that a chat's takeover pause was lifted (the pause lives in storage; whoever
+    /// lifted it says so here, so that every open dashboard shows it).
+    pub fn chat_resumed(&self, account: AccountId, cid: &str) {
+        let _ = self.inner.deps.events.send(RunnerEvent::ChatResumed {
+            account,
+            cid: cid.to_owned(),
+        });
+    }
+
     /// Acts on an account change: (re)starts, stops or restarts its task.
     pub async fn apply(&self, change: AccountChange) -> Result<()> {
         let _guard = self.inner.ops.lock().await;

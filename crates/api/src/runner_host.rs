@@ -231,6 +231,11 @@ impl RunnerHost {
         self.supervisor.status(account)
     }
 
+    /// Tells the live feed that a chat's takeover pause was lifted.
+    pub fn chat_resumed(&self, account: AccountId, cid: &str) {
+        self.supervisor.chat_resumed(account, cid);
+    }
+
     /// Subscribes to live events (status changes, messages).
     pub fn subscribe(&self) -> broadcast::Receiver<RunnerEvent> {
         self.supervisor.subscribe()

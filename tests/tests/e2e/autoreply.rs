@@ -3,6 +3,7 @@
 //! seller's manual message pauses replies until the pause is lifted.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+use crate::live::{events_socket, next_of_type};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -75,9 +76,42 @@ async fn scenario(backend: Backend) {
     .await;
 
     // keyword level, with variables rendered
+    let mut ws = events_socket(&s, &t).await;
     buyer(&c, &base, &unb, "2200000000101", &item, "请问价格").await;
     let out = expect_sent(&c, &base, &unb, 1).await;
     assert_eq!(out[0], format!("小李您好，{item}的价格见详情（二号店）"));
+    // once its decision is stored the feed says so, and the decision can be read at once
+    let recorded = next_of_type(&mut ws, "reply_recorded", 5)
+        .await
+        .expect("a stored decision is announced");
+    assert_eq!(
+        (recorded["account"].as_i64(), recorded["verdict"].as_str()),
+        (Some(id), Some("accepted"))
+    );
+    let (_, conv) = s
+        .call(
+            Method::GET,
+            &format!(
+                "{api}/conversations/by-cid/{}",
+                recorded["cid"].as_str().unwrap()
+            ),
+            Some(&t),
+            None,
+        )
+        .await;
+    let (_, why) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/conversations/{}/auto-replies", conv["id"]),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(
+        why["items"][0]["message_id"], recorded["message_id"],
+        "the announced decision is stored: {why}"
+    );
+    drop(ws);
 
     // account default, once per conversation
     buyer(&c, &base, &unb, "2200000000102", &item, "你好").await;

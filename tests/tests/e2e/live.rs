@@ -11,7 +11,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use xianyu_tests::{Backend, TestServer, eventually, sim_call as sim};
 
-async fn events_socket(
+/// The live-events socket of a user, after its `ready`.
+pub(crate) async fn events_socket(
     s: &TestServer,
     token: &str,
 ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
@@ -25,7 +26,7 @@ async fn events_socket(
     ws
 }
 
-async fn next_json<S>(ws: &mut S, secs: u64) -> Option<Value>
+pub(crate) async fn next_json<S>(ws: &mut S, secs: u64) -> Option<Value>
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
@@ -36,6 +37,21 @@ where
             Ok(Some(Ok(Message::Text(t)))) => return Some(serde_json::from_str(&t).unwrap()),
             Ok(Some(Ok(_))) => continue,
             _ => return None,
+        }
+    }
+}
+
+/// The next event of type `ty` (others are skipped), waiting up to `secs` seconds.
+pub(crate) async fn next_of_type<S>(ws: &mut S, ty: &str, secs: u64) -> Option<Value>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        let e = next_json(ws, left.as_secs().max(1)).await?;
+        if e["type"] == ty {
+            return Some(e);
         }
     }
 }
@@ -273,6 +289,13 @@ async fn live_scenario(backend: Backend) {
     assert_eq!(
         s.call(Method::GET, &convs_path, Some(&admin), None).await.1["items"][0]["paused_until"],
         Value::Null
+    );
+    let resumed = next_of_type(&mut admin_ws, "chat_resumed", 5)
+        .await
+        .expect("lifting a pause is announced live");
+    assert_eq!(
+        (resumed["account"].as_i64(), resumed["cid"].as_str()),
+        (Some(id), Some(cid.as_str()))
     );
     assert_eq!(
         s.call(

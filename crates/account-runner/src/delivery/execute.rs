@@ -1,7 +1,7 @@
 //! Executing a delivery: order detail, rule choice, reservation, content, send, record,
 //! shipment confirmation; the bargain flow; the manual re-send.
 
-use super::{Claim, OrderWorkflow, TARGET, outcome_event, publish};
+use super::{Claim, OrderWorkflow, TARGET, outcome_event};
 use crate::blocking;
 use crate::error::{Result, RunnerError};
 use crate::sender::AccountSender;
@@ -82,10 +82,7 @@ impl OrderWorkflow {
             log::warn!(target: TARGET, "account {account}: order {order_id}: recording outcome: {e}");
         }
         log::info!(target: TARGET, "account {account}: order {order_id}: {}: {}", outcome.code(), report.message);
-        publish(
-            sender,
-            outcome_event(account, order_id, outcome, &report.message),
-        );
+        sender.publish(outcome_event(account, order_id, outcome, &report.message));
         report
     }
 
@@ -247,15 +244,12 @@ impl OrderWorkflow {
             && card.is_low_stock(usize::try_from(left).unwrap_or(usize::MAX))
         {
             log::warn!(target: TARGET, "account {account}: card {} has {left} line(s) left", card.name);
-            publish(
-                sender,
-                crate::RunnerEvent::LowStock {
-                    account,
-                    card_id: card.id.0,
-                    card_name: card.name.clone(),
-                    remaining: left,
-                },
-            );
+            sender.publish(crate::RunnerEvent::LowStock {
+                account,
+                card_id: card.id.0,
+                card_name: card.name.clone(),
+                remaining: left,
+            });
         }
         if report.outcome == DeliveryOutcome::Delivered && input.auto_confirm {
             return Ok(self.confirm(sender, order_id, report).await);

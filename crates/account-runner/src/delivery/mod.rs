@@ -16,7 +16,6 @@ mod shipping;
 
 use crate::events::RunnerEvent;
 use crate::handler::{EventContext, EventHandler, HandlerFuture};
-use crate::sender::AccountSender;
 use crate::{blocking, now_ms};
 use goofish_protocol::events::texts::{self, OrderStatusText};
 use goofish_protocol::events::{Event, TradeCard};
@@ -181,15 +180,12 @@ impl OrderWorkflow {
         if let Some(refused) = &observed.refused {
             log::info!(target: TARGET, "account {account}: order {order_id}: {refused}");
         } else {
-            publish(
-                &ctx.sender,
-                RunnerEvent::OrderUpdated {
-                    account,
-                    order_id: order_id.clone(),
-                    state: observed.order.order.state.as_str().to_owned(),
-                    bargain: observed.order.order.bargain,
-                },
-            );
+            ctx.sender.publish(RunnerEvent::OrderUpdated {
+                account,
+                order_id: order_id.clone(),
+                state: observed.order.order.state.as_str().to_owned(),
+                bargain: observed.order.order.bargain,
+            });
         }
         if s.signal == OrderSignal::Bargained {
             let me = self.clone();
@@ -215,11 +211,6 @@ impl Drop for Claim {
             .unwrap_or_else(|p| p.into_inner())
             .remove(&self.key);
     }
-}
-
-/// Publishes a live event (nobody listening is fine).
-pub(crate) fn publish(sender: &AccountSender, event: RunnerEvent) {
-    let _ = sender.events.send(event);
 }
 
 /// The live event of a delivery outcome.

@@ -2,7 +2,7 @@
 //! (free shipping, spec §2.4.5), and the order signals the workflow itself causes.
 
 use super::execute::DeliveryReport;
-use super::{OrderWorkflow, TARGET, publish};
+use super::{OrderWorkflow, TARGET};
 use crate::sender::AccountSender;
 use crate::{blocking, now_ms};
 use goofish_protocol::mtop::{self, MtopRequest};
@@ -86,15 +86,12 @@ impl OrderWorkflow {
         };
         let book = self.book.clone();
         match blocking(move || book.observe_order(&observation)).await {
-            Ok(o) if o.refused.is_none() => publish(
-                sender,
-                crate::RunnerEvent::OrderUpdated {
-                    account,
-                    order_id: order_id.to_owned(),
-                    state: o.order.order.state.as_str().to_owned(),
-                    bargain: o.order.order.bargain,
-                },
-            ),
+            Ok(o) if o.refused.is_none() => sender.publish(crate::RunnerEvent::OrderUpdated {
+                account,
+                order_id: order_id.to_owned(),
+                state: o.order.order.state.as_str().to_owned(),
+                bargain: o.order.order.bargain,
+            }),
             Ok(_) => {}
             Err(e) => log::warn!(target: TARGET, "account {account}: order {order_id}: {e}"),
         }

@@ -16,6 +16,7 @@ pub use decide::{DEFAULT_BUYER_NAME, Incoming};
 
 use crate::blocking;
 use crate::error::{Result, RunnerError};
+use crate::events::RunnerEvent;
 use crate::handler::{EventContext, EventHandler, HandlerFuture};
 use crate::sender::SendVerdict;
 use decide::{Circumstances, ReplySnapshot};
@@ -165,6 +166,12 @@ impl AutoReplies {
         };
         let book = self.book.clone();
         blocking(move || book.record_reply(&record)).await?;
+        ctx.sender.publish(RunnerEvent::ReplyRecorded {
+            account,
+            cid: m.cid.clone(),
+            message_id: m.message_id.clone(),
+            verdict: verdict_name.to_owned(),
+        });
         log::info!(target: TARGET, "account {account}: auto reply ({verdict_name}) in chat {}", m.cid);
         Ok(())
     }

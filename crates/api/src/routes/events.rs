@@ -25,7 +25,7 @@ const AUTH_WAIT: Duration = Duration::from_secs(5);
 #[utoipa::path(
     tag = "events",
     responses(
-        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), status_changed, message_received, message_sent, chat_paused, order_updated, delivery, low_stock, lagged (events were dropped: reload), error (authentication failed)"),
+        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), status_changed, message_received, message_sent, chat_paused, chat_resumed, reply_recorded (an automatic reply's decision was stored), order_updated, delivery, low_stock, lagged (events were dropped: reload), error (authentication failed)"),
         (status = 401, description = "invalid or missing token"),
     )
 )]

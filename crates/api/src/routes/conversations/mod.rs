@@ -226,15 +226,17 @@ pub async fn lift_pause(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let store = state.store.clone();
-    blocking(move || {
+    let conv = blocking(move || {
         let conv = store
             .get_conversation(user.id, id)
             .or_not_found(ErrorCode::ConversationNotFound)?;
         store
             .lift_chat_pause(user.id, conv.account_id, &conv.cid)
-            .or_not_found(ErrorCode::ConversationNotFound)
+            .or_not_found(ErrorCode::ConversationNotFound)?;
+        Ok::<_, ApiError>(conv)
     })
     .await?;
+    state.runner.chat_resumed(conv.account_id, &conv.cid);
     Ok(HttpResponse::NoContent().finish())
 }
 
