@@ -1,12 +1,23 @@
 // The step-by-step explanation of a reply decision (preview and stored automatic replies).
 import { html } from '../vendor/preact-htm.module.js';
-import { t, tv } from '../lib/i18n.js';
+import { has, t, tv } from '../lib/i18n.js';
 
 const GATES = new Set(['paused', 'blacklist', 'system_text', 'quiet_hours', 'min_interval']);
 
 function tone(s) {
   if (s.outcome === 'fired') return GATES.has(s.level) ? 'warn' : 'ok';
   return 'muted';
+}
+
+// The reason in the interface's language from its code and values (the server's English
+// sentence when the code is unknown, e.g. a decision stored before codes existed).
+function reasonText(s) {
+  const key = 'step_reason.' + (s.code || '');
+  if (!s.code || !has(key)) return s.reason;
+  const args = { ...(s.args || {}) };
+  if (args.mode && has('replies.mode_' + args.mode)) args.mode = t('replies.mode_' + args.mode);
+  const then = args.then && has('step_reason.then_' + args.then) ? ' ' + t('step_reason.then_' + args.then) : '';
+  return t(key, args) + then;
 }
 
 export function StepList({ steps }) {
@@ -16,7 +27,7 @@ export function StepList({ steps }) {
       (s) => html`<li class=${'step step-' + (s.outcome || '')} data-level=${s.level} data-outcome=${s.outcome}>
         <span class="step-level">${tv('level', s.level)}</span>
         <span class=${'badge badge-' + tone(s)}>${GATES.has(s.level) && s.outcome === 'fired' ? t('outcome.gate_fired') : tv('outcome', s.outcome)}</span>
-        <span class="step-reason small">${s.reason}</span>
+        <span class="step-reason small">${reasonText(s)}</span>
       </li>`,
     )}
   </ol>`;

@@ -2,6 +2,8 @@
 //! returned by the preview endpoint.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A level of the reply precedence, in the order the engine considers them.
@@ -62,6 +64,14 @@ pub struct Step {
     pub outcome: StepOutcome,
     /// A short English sentence saying why.
     pub reason: String,
+    /// The reason as a stable code (`keyword_matched`, `quiet_hours`, …) that a translated
+    /// interface renders with [`Step::args`]; empty in decisions stored before codes existed.
+    #[serde(default)]
+    pub code: Cow<'static, str>,
+    /// The values the reason names (`item`, `rule`, `keyword`, …; `then` = `silent` or
+    /// `rendered_empty` when a fired rule sends nothing).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<Cow<'static, str>, String>,
 }
 
 impl fmt::Display for Step {

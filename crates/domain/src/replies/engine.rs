@@ -4,7 +4,7 @@ use super::decision::{Decision, Level, StepOutcome};
 use super::error::ReplyError;
 use super::matcher::{Entry, KeywordIndex};
 use super::rules::{DefaultReply, ItemReply, KeywordRule, ReplySettings};
-use super::trace::Trace;
+use super::trace::{Reason, Trace, reason};
 use chrono::NaiveDateTime;
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
@@ -117,35 +117,45 @@ impl RuleSet {
         if ctx.paused {
             return t.stop(
                 Level::Paused,
-                "The seller took this chat over; automatic replies are paused.".into(),
+                reason!(
+                    "chat_paused",
+                    "The seller took this chat over; automatic replies are paused."
+                ),
             );
         }
         t.note(
             Level::Paused,
             StepOutcome::NoMatch,
-            "The chat is not paused.".into(),
+            reason!("not_paused", "The chat is not paused."),
         );
         if self.settings.blacklist.contains(ctx.buyer_id) {
             return t.stop(
                 Level::Blacklist,
-                format!("Buyer {} is on the account's blacklist.", ctx.buyer_id),
+                reason!(
+                    "blacklisted",
+                    "Buyer {buyer} is on the account's blacklist.",
+                    buyer = ctx.buyer_id
+                ),
             );
         }
         t.note(
             Level::Blacklist,
             StepOutcome::NoMatch,
-            "The buyer is not on the blacklist.".into(),
+            reason!("not_blacklisted", "The buyer is not on the blacklist."),
         );
         if ctx.is_system_text {
             return t.stop(
                 Level::SystemText,
-                "The message is a system notice or an ignored text.".into(),
+                reason!(
+                    "system_text",
+                    "The message is a system notice or an ignored text."
+                ),
             );
         }
         t.note(
             Level::SystemText,
             StepOutcome::NoMatch,
-            "The message is a buyer's text.".into(),
+            reason!("buyer_text", "The message is a buyer's text."),
         );
         if let Some(d) = self.gates(ctx, &mut t) {
             return d;
@@ -155,19 +165,28 @@ impl RuleSet {
             t.note(
                 Level::ItemReply,
                 StepOutcome::Skipped,
-                "The conversation is not about an item.".into(),
+                reason!("no_item", "The conversation is not about an item."),
             );
             return self.keywords_and_defaults(ctx, None, t);
         };
         match self.item_replies.get(item) {
             Some(r) => {
-                let reason = format!("Item {item} has an item-specific reply (rule {}).", r.id);
+                let reason = reason!(
+                    "item_reply",
+                    "Item {item} has an item-specific reply (rule {rule}).",
+                    item = item,
+                    rule = r.id,
+                );
                 return t.fire(Level::ItemReply, r.id, None, &r.reply, ctx, reason, None);
             }
             None => t.note(
                 Level::ItemReply,
                 StepOutcome::NoMatch,
-                format!("Item {item} has no item-specific reply."),
+                reason!(
+                    "no_item_reply",
+                    "Item {item} has no item-specific reply.",
+                    item = item
+                ),
             ),
         }
         self.keywords_and_defaults(ctx, Some(item), t)
@@ -180,20 +199,31 @@ impl RuleSet {
         match self.settings.quiet_hours {
             Some((start, end)) if start != end => {
                 let window = format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"));
+                let window = window.as_str();
                 if self.settings.is_quiet(ctx.now_local.time()) {
-                    let reason = format!("It is {now}, inside the quiet hours {window}.");
+                    let reason = reason!(
+                        "quiet_hours",
+                        "It is {now}, inside the quiet hours {window}.",
+                        now = now,
+                        window = window,
+                    );
                     return Some(std::mem::take(t).stop(Level::QuietHours, reason));
                 }
                 t.note(
                     Level::QuietHours,
                     StepOutcome::NoMatch,
-                    format!("It is {now}, outside the quiet hours {window}."),
+                    reason!(
+                        "outside_quiet_hours",
+                        "It is {now}, outside the quiet hours {window}.",
+                        now = now,
+                        window = window,
+                    ),
                 );
             }
             _ => t.note(
                 Level::QuietHours,
                 StepOutcome::Skipped,
-                "No quiet hours are set.".into(),
+                reason!("no_quiet_hours", "No quiet hours are set."),
             ),
         }
         match (
@@ -203,23 +233,32 @@ impl RuleSet {
             (None, _) => t.note(
                 Level::MinInterval,
                 StepOutcome::Skipped,
-                "No minimum interval between automatic replies is set.".into(),
+                reason!(
+                    "no_min_interval",
+                    "No minimum interval between automatic replies is set."
+                ),
             ),
             (Some(_), None) => t.note(
                 Level::MinInterval,
                 StepOutcome::NoMatch,
-                "The buyer has had no automatic reply yet.".into(),
+                reason!("no_reply_yet", "The buyer has had no automatic reply yet."),
             ),
             (Some(min), Some(last)) => {
                 let elapsed = (ctx.now_local - last).num_seconds();
                 if elapsed < i64::from(min) {
-                    let reason = format!(
-                        "The buyer got an automatic reply {elapsed} s ago; the minimum interval is {min} s."
+                    let reason = reason!(
+                        "too_soon",
+                        "The buyer got an automatic reply {elapsed} s ago; the minimum interval is {min} s.",
+                        elapsed = elapsed,
+                        min = min,
                     );
                     return Some(std::mem::take(t).stop(Level::MinInterval, reason));
                 }
-                let reason = format!(
-                    "The last automatic reply to the buyer was {elapsed} s ago (minimum {min} s)."
+                let reason = reason!(
+                    "interval_passed",
+                    "The last automatic reply to the buyer was {elapsed} s ago (minimum {min} s).",
+                    elapsed = elapsed,
+                    min = min,
                 );
                 t.note(Level::MinInterval, StepOutcome::NoMatch, reason);
             }
@@ -239,13 +278,17 @@ impl RuleSet {
             (None, _) => t.note(
                 Level::ItemKeyword,
                 StepOutcome::Skipped,
-                "The conversation is not about an item.".into(),
+                reason!("no_item", "The conversation is not about an item."),
             ),
             (Some(_), Some(entry)) => return self.fire_keyword(Level::ItemKeyword, entry, ctx, t),
             (Some(item), None) => t.note(
                 Level::ItemKeyword,
                 StepOutcome::NoMatch,
-                format!("No keyword rule of item {item} matched."),
+                reason!(
+                    "no_item_keyword",
+                    "No keyword rule of item {item} matched.",
+                    item = item
+                ),
             ),
         }
         match general_best {
@@ -253,29 +296,33 @@ impl RuleSet {
             None => t.note(
                 Level::GeneralKeyword,
                 StepOutcome::NoMatch,
-                "No general keyword rule matched.".into(),
+                reason!("no_general_keyword", "No general keyword rule matched."),
             ),
         }
         t.note(
             Level::Ai,
             StepOutcome::Skipped,
-            "AI replies are not available yet.".into(),
+            reason!("ai_unavailable", "AI replies are not available yet."),
         );
 
         if let Some(item) = item {
             match self.item_defaults.get(item) {
                 Some(d) if d.once_per_conversation && ctx.once_used.contains(&d.id) => {
-                    let reason = format!(
-                        "The default reply of item {item} (rule {}) is once per conversation \
-                         and was already sent.",
-                        d.id
+                    let reason = reason!(
+                        "item_default_used",
+                        "The default reply of item {item} (rule {rule}) is once per \
+                         conversation and was already sent.",
+                        item = item,
+                        rule = d.id,
                     );
                     t.note(Level::ItemDefault, StepOutcome::Skipped, reason);
                     t.note(
                         Level::AccountDefault,
                         StepOutcome::Skipped,
-                        "The item's own default reply takes precedence over the account default."
-                            .into(),
+                        reason!(
+                            "item_default_first",
+                            "The item's own default reply takes precedence over the account default."
+                        ),
                     );
                     return t.nothing();
                 }
@@ -285,28 +332,38 @@ impl RuleSet {
                         d,
                         ctx,
                         t,
-                        format!("Item {item} has a default reply (rule {}).", d.id),
+                        reason!(
+                            "item_default",
+                            "Item {item} has a default reply (rule {rule}).",
+                            item = item,
+                            rule = d.id,
+                        ),
                     );
                 }
                 None => t.note(
                     Level::ItemDefault,
                     StepOutcome::NoMatch,
-                    format!("Item {item} has no default reply."),
+                    reason!(
+                        "no_item_default",
+                        "Item {item} has no default reply.",
+                        item = item
+                    ),
                 ),
             }
         } else {
             t.note(
                 Level::ItemDefault,
                 StepOutcome::Skipped,
-                "The conversation is not about an item.".into(),
+                reason!("no_item", "The conversation is not about an item."),
             );
         }
         match &self.account_default {
             Some(d) if d.once_per_conversation && ctx.once_used.contains(&d.id) => {
-                let reason = format!(
-                    "The account default reply (rule {}) is once per conversation and was \
-                     already sent.",
-                    d.id
+                let reason = reason!(
+                    "account_default_used",
+                    "The account default reply (rule {rule}) is once per conversation and \
+                     was already sent.",
+                    rule = d.id,
                 );
                 t.note(Level::AccountDefault, StepOutcome::Skipped, reason);
                 t.nothing()
@@ -316,13 +373,17 @@ impl RuleSet {
                 d,
                 ctx,
                 t,
-                format!("The account has a default reply (rule {}).", d.id),
+                reason!(
+                    "account_default",
+                    "The account has a default reply (rule {rule}).",
+                    rule = d.id,
+                ),
             ),
             None => {
                 t.note(
                     Level::AccountDefault,
                     StepOutcome::NoMatch,
-                    "The account has no default reply.".into(),
+                    reason!("no_account_default", "The account has no default reply."),
                 );
                 t.nothing()
             }
@@ -369,12 +430,13 @@ impl RuleSet {
             return t.nothing();
         };
         let keyword = rule.keywords.get(entry.keyword as usize).cloned();
-        let reason = format!(
-            "Keyword {:?} of rule {} matched ({} mode, priority {}).",
-            keyword.as_deref().unwrap_or_default(),
-            rule.id,
-            rule.mode.as_str(),
-            rule.priority
+        let reason = reason!(
+            "keyword_matched",
+            "Keyword {keyword:?} of rule {rule} matched ({mode} mode, priority {priority}).",
+            keyword = keyword.as_deref().unwrap_or_default(),
+            rule = rule.id,
+            mode = rule.mode.as_str(),
+            priority = rule.priority,
         );
         t.fire(level, rule.id, keyword, &rule.reply, ctx, reason, None)
     }
@@ -385,7 +447,7 @@ fn fire_default(
     d: &DefaultReply,
     ctx: &MessageContext<'_>,
     t: Trace,
-    reason: String,
+    reason: Reason,
 ) -> Decision {
     let once = d.once_per_conversation.then_some(d.id);
     t.fire(level, d.id, None, &d.reply, ctx, reason, once)

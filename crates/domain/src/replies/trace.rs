@@ -4,6 +4,31 @@ use super::decision::{Decision, FiredRule, Level, ReplyOut, Step, StepOutcome};
 use super::engine::MessageContext;
 use super::rules::ReplyBody;
 use super::template::{Placeholder, TemplateVars};
+use std::borrow::Cow;
+
+/// Why a level had its outcome: a stable code, the values it names, and the English sentence
+/// made of them (built by [`reason!`]).
+pub(crate) struct Reason {
+    pub(crate) code: &'static str,
+    pub(crate) text: String,
+    pub(crate) args: Vec<(&'static str, String)>,
+}
+
+/// `reason!("code", "English text naming {value}", value = expr, …)`: each value is formatted
+/// into the sentence and kept by name, so the interface can translate the code.
+macro_rules! reason {
+    ($code:literal, $text:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        // all values first: a name may shadow what a later value reads
+        #[allow(unused_parens, clippy::redundant_locals)]
+        let ($($name),*) = ($($value),*);
+        $crate::replies::trace::Reason {
+            code: $code,
+            text: format!($text),
+            args: vec![$((stringify!($name), $name.to_string())),*],
+        }
+    }};
+}
+pub(crate) use reason;
 
 /// Renders a reply body; a text that renders blank is sent as nothing.
 fn render(body: &ReplyBody, ctx: &MessageContext<'_>) -> Option<ReplyOut> {
@@ -48,14 +73,20 @@ pub(crate) struct Trace {
 }
 
 impl Trace {
-    pub(crate) fn note(&mut self, level: Level, outcome: StepOutcome, reason: String) {
+    pub(crate) fn note(&mut self, level: Level, outcome: StepOutcome, reason: Reason) {
         if self.steps.capacity() == 0 {
             self.steps.reserve_exact(11);
         }
         self.steps.push(Step {
             level,
             outcome,
-            reason,
+            reason: reason.text,
+            code: Cow::Borrowed(reason.code),
+            args: reason
+                .args
+                .into_iter()
+                .map(|(k, v)| (Cow::Borrowed(k), v))
+                .collect(),
         });
     }
 
@@ -73,7 +104,7 @@ impl Trace {
         self.decision(None)
     }
 
-    pub(crate) fn stop(mut self, level: Level, reason: String) -> Decision {
+    pub(crate) fn stop(mut self, level: Level, reason: Reason) -> Decision {
         self.note(level, StepOutcome::Fired, reason);
         self.decision(Some(level))
     }
@@ -86,17 +117,24 @@ impl Trace {
         keyword: Option<String>,
         body: &ReplyBody,
         ctx: &MessageContext<'_>,
-        reason: String,
+        mut reason: Reason,
         remember_once: Option<i64>,
     ) -> Decision {
         let reply = render(body, ctx);
-        let reason = match (body, &reply) {
+        let then = match (body, &reply) {
             (ReplyBody::Silent, _) => {
-                format!("{reason} Its reply is empty, so the bot stays silent.")
+                Some(("silent", "Its reply is empty, so the bot stays silent."))
             }
-            (_, None) => format!("{reason} Its text rendered empty, so nothing is sent."),
-            _ => reason,
+            (_, None) => Some((
+                "rendered_empty",
+                "Its text rendered empty, so nothing is sent.",
+            )),
+            _ => None,
         };
+        if let Some((code, text)) = then {
+            reason.text = format!("{} {text}", reason.text);
+            reason.args.push(("then", code.to_owned()));
+        }
         self.note(level, StepOutcome::Fired, reason);
         Decision {
             reply,

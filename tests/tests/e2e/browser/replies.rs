@@ -2,7 +2,7 @@
 //! rule), the message test explains it, and an Excel import goes through its dry run before
 //! it is applied.
 
-use super::Site;
+use super::{Site, screenshot_dir};
 use reqwest::Method;
 use xianyu_tests::browser::run;
 
@@ -54,6 +54,15 @@ async fn a_rule_made_in_the_browser_answers_and_an_import_is_dry_run_first() {
         )
         .await;
         b.find("decision-steps").await;
+        // ... in the interface's language, with the rule's values
+        b.until(
+            "the explanation in Chinese",
+            "document.querySelector(\"[data-test='decision-steps']\").textContent.includes('关键词「包邮」命中（包含')",
+        )
+        .await;
+        if let Some(dir) = screenshot_dir("XIANYU_PAGE_SHOTS") {
+            b.screenshot(&dir.join("replies-preview.png")).await;
+        }
         // the buyer asks; the chat shows the automatic reply and its rule
         site.buyer_says(&unb, "2200000000888", &item, "可以包邮吗").await;
         b.open(&format!("/accounts/{id}/conversations")).await;

@@ -243,3 +243,68 @@ fn the_dashboard_translates_every_code_in_both_languages() {
         assert!(en.contains_key(&key), "{key} missing from web/i18n/en.json");
     }
 }
+
+/// The reason codes of the reply engine's `reason!` calls with the names of their values.
+fn reply_reason_codes() -> Vec<(String, Vec<String>)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/src/replies/engine.rs"
+    );
+    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    for (at, _) in src.match_indices("reason!(") {
+        let body = &src[at + "reason!(".len()..];
+        // the macro call, up to its balanced closing parenthesis
+        let mut depth = 1;
+        let end = body
+            .char_indices()
+            .find(|&(_, ch)| {
+                depth += match ch {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(body.len(), |(i, _)| i);
+        let call = &body[..end];
+        let code = call
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|c| c.split('"').next())
+            .unwrap_or_else(|| panic!("a reason! call starts with its code: {call}"));
+        let names = call
+            .split(',')
+            .filter_map(|arg| arg.trim().split_once(" = ").map(|(n, _)| n.to_owned()))
+            .collect();
+        out.push((code.to_owned(), names));
+    }
+    out
+}
+
+#[test]
+fn the_dashboard_translates_every_reply_reason() {
+    let codes = reply_reason_codes();
+    assert!(
+        codes.len() > 20,
+        "the engine's reasons were found: {codes:?}"
+    );
+    for lang in ["zh-CN", "en"] {
+        let strings = dashboard_strings(lang);
+        let keys = codes
+            .iter()
+            .map(|(c, names)| (format!("step_reason.{c}"), names.clone()))
+            .chain(["silent", "rendered_empty"].map(|t| (format!("step_reason.then_{t}"), vec![])));
+        for (key, names) in keys {
+            let text = strings
+                .get(&key)
+                .unwrap_or_else(|| panic!("{key} missing from web/i18n/{lang}.json"));
+            for placeholder in text.split('{').skip(1).filter_map(|p| p.split('}').next()) {
+                assert!(
+                    names.iter().any(|n| n == placeholder),
+                    "{lang}: {key} names {{{placeholder}}}, which the engine does not give ({names:?})"
+                );
+            }
+        }
+    }
+}

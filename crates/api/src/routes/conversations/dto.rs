@@ -152,7 +152,8 @@ pub struct AutoReplyView {
     pub verdict: String,
     /// When it was sent.
     pub at: Option<DateTime<Utc>>,
-    /// The decision: the rule that fired and every level considered, with reasons.
+    /// The decision: the rule that fired and every level considered, with reasons (`steps`, as
+    /// in the reply preview).
     #[schema(value_type = Object)]
     pub decision: serde_json::Value,
 }

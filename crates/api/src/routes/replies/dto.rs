@@ -352,7 +352,8 @@ pub struct PreviewResponse {
     /// The rule that fired (level, rule id, keyword), if any.
     #[schema(value_type = Object)]
     pub fired: serde_json::Value,
-    /// Every level considered, in order, with its outcome and reason.
+    /// Every level considered, in order: `level`, `outcome`, `reason` (an English sentence),
+    /// `code` (the reason as a stable code) and `args` (the values it names).
     #[schema(value_type = Vec<Object>)]
     pub steps: serde_json::Value,
     /// The same as one readable text.

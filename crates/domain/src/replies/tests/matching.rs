@@ -133,6 +133,7 @@ fn silent_rule_fires_without_reply_and_stops_lower_levels() {
     assert_eq!(fired(&d), (1, Some("拍了")));
     assert_eq!(d.decided_by, Some(Level::GeneralKeyword));
     assert!(d.steps.last().unwrap().reason.contains("stays silent"));
+    assert_eq!(d.steps.last().unwrap().args["then"], "silent");
     assert_eq!(reply_text(&set.decide(&ctx("hello"))), Some("default"));
 }
 
@@ -213,9 +214,26 @@ fn decision_serializes_for_storage() {
     );
     assert_eq!(
         json["steps"][0],
-        serde_json::json!({"level": "paused", "outcome": "no_match", "reason": "The chat is not paused."})
+        serde_json::json!({"level": "paused", "outcome": "no_match", "reason": "The chat is not paused.", "code": "not_paused"})
+    );
+    // the reason's code and values, for a translated interface
+    assert_eq!(
+        (
+            &json["steps"].as_array().unwrap().last().unwrap()["code"],
+            &json["steps"].as_array().unwrap().last().unwrap()["args"]
+        ),
+        (
+            &serde_json::json!("keyword_matched"),
+            &serde_json::json!({"keyword": "包邮", "rule": "1", "mode": "contains", "priority": "0"})
+        )
     );
     let back: Decision = serde_json::from_value(json).unwrap();
     assert_eq!(back, d);
+    // a decision stored before reasons had codes still reads
+    let old: Step = serde_json::from_value(
+        serde_json::json!({"level": "paused", "outcome": "no_match", "reason": "x"}),
+    )
+    .unwrap();
+    assert!(old.code.is_empty() && old.args.is_empty());
     assert!(d.explain().lines().count() == d.steps.len());
 }

@@ -163,4 +163,5 @@ fn a_text_that_renders_blank_sends_nothing() {
     assert_eq!(d.reply, None);
     assert_eq!(d.decided_by, Some(Level::GeneralKeyword));
     assert!(d.steps.last().unwrap().reason.contains("rendered empty"));
+    assert_eq!(d.steps.last().unwrap().args["then"], "rendered_empty");
 }
