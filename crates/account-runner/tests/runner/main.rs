@@ -1,6 +1,6 @@
 //! The runner's integration tests against the in-process simulator, in one binary: the happy
 //! path, message, mtop and socket faults, the supervisor lifecycle and image upload. The soak
-//! (`tests/soak.rs`) stays a binary of its own; both use the helpers in `tests/common/`.
+//! (`tests/soak/`) stays a binary of its own; both use the helpers in `tests/common/`.
 
 #[path = "../common/mod.rs"]
 mod common;
