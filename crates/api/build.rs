@@ -6,7 +6,7 @@ use flate2::{Compression, write::GzEncoder};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const TEXT: &[&str] = &["js", "css", "json", "svg", "txt", "html", "map"];
+include!("src/routes/web_text.rs");
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -25,6 +25,7 @@ fn main() -> std::io::Result<()> {
         .join("../../web");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(std::io::Error::other)?);
     println!("cargo:rerun-if-changed={}", web.display());
+    println!("cargo:rerun-if-changed=src/routes/web_text.rs");
     let mut all = Vec::new();
     files(&web, &mut all)?;
     all.sort();
@@ -33,7 +34,7 @@ fn main() -> std::io::Result<()> {
         let text = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| TEXT.contains(&e));
+            .is_some_and(|e| TEXT_EXTENSIONS.contains(&e));
         if !text {
             continue;
         }

@@ -41,6 +41,14 @@ async fn expect_sent(c: &reqwest::Client, base: &str, unb: &str, n: usize) -> Ve
     .await
 }
 
+/// The stored automatic replies (with their decisions) of a conversation, newest first.
+async fn auto_replies(s: &TestServer, token: &str, conv_id: &Value) -> Value {
+    let path = format!("/api/v1/conversations/{conv_id}/auto-replies");
+    let (st, v) = s.call(Method::GET, &path, Some(token), None).await;
+    assert!(st.is_success(), "{path}: {st} {v}");
+    v
+}
+
 async fn scenario(backend: Backend) {
     let Some((mut s, sim)) = TestServer::start_live(backend) else {
         return;
@@ -99,14 +107,7 @@ async fn scenario(backend: Backend) {
             None,
         )
         .await;
-    let (_, why) = s
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{}/auto-replies", conv["id"]),
-            Some(&t),
-            None,
-        )
-        .await;
+    let why = auto_replies(&s, &t, &conv["id"]).await;
     assert_eq!(
         why["items"][0]["message_id"], recorded["message_id"],
         "the announced decision is stored: {why}"
@@ -226,14 +227,7 @@ async fn scenario(backend: Backend) {
             .any(|m| m["direction"] == "auto_reply"),
         "{msgs}"
     );
-    let (_, why) = s
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{}/auto-replies", conv["id"]),
-            Some(&t),
-            None,
-        )
-        .await;
+    let why = auto_replies(&s, &t, &conv["id"]).await;
     let latest = &why["items"][0];
     assert_eq!(
         (

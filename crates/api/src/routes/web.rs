@@ -178,10 +178,11 @@ fn gzipped(path: &str, data: &[u8]) -> Option<Bytes> {
     }
 }
 
+include!("web_text.rs");
+
 fn is_text(path: &str) -> bool {
-    [".js", ".css", ".json", ".svg", ".txt", ".html", ".map"]
-        .iter()
-        .any(|ext| path.ends_with(ext))
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| TEXT_EXTENSIONS.contains(&ext))
 }
 
 /// `/docs` → `/docs/` (Swagger UI).
