@@ -65,6 +65,11 @@ impl TestServer {
     }
 
     fn start_with(backend: Backend, sim: Option<&goofish_sim::SimHandle>) -> Option<Self> {
+        // The server's records (`RUST_LOG`, default info) land in the test's captured output,
+        // which libtest prints when the test fails: a timeout then says what the server did.
+        let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+            .is_test(true)
+            .try_init();
         let dir = tempfile::tempdir().unwrap();
         let pg = match backend {
             Backend::Sqlite => None,

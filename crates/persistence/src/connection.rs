@@ -33,6 +33,23 @@ macro_rules! with_backend {
 }
 pub(crate) use with_backend;
 
+/// Runs `$body` (which sees the concrete connection as `$c`) in a transaction that serializes
+/// writers: `BEGIN IMMEDIATE` on SQLite — a deferred `BEGIN` that reads first and writes later
+/// fails at once with `database is locked` (`SQLITE_BUSY_SNAPSHOT`) when another connection
+/// wrote in between, whatever the busy timeout, so every write transaction goes through here — a plain transaction on PostgreSQL where the body
+/// takes row locks through [`RowLock`]. `$err` is the transaction's error type.
+macro_rules! write_tx {
+    ($conn:expr, $err:ty, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::connection::AnyConnection::Pg($c) => $c.transaction::<_, $err, _>(|$c| $body),
+            $crate::connection::AnyConnection::Sqlite($c) => {
+                $c.immediate_transaction::<_, $err, _>(|$c| $body)
+            }
+        }
+    };
+}
+pub(crate) use write_tx;
+
 /// The database engine behind a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

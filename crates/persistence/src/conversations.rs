@@ -1,7 +1,7 @@
 //! Conversations (one per account and chat), kept up to date as messages are recorded, and
 //! read back for the dashboard — always scoped by the owning user.
 
-use crate::connection::with_backend;
+use crate::connection::write_tx;
 use crate::schema::{accounts, chat_messages, chat_pauses, conversations};
 use crate::{Store, StoreError};
 use diesel::prelude::*;
@@ -117,8 +117,7 @@ impl Store {
     /// Records a message and updates its conversation in one transaction.
     pub(crate) fn record_with_conversation(&self, r: &MessageRecord) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| c
-            .transaction::<_, diesel::result::Error, _>(|c| {
+        write_tx!(&mut *conn, diesel::result::Error, |c| {
                 diesel::insert_into(chat_messages::table)
                     .values((
                         chat_messages::account_id.eq(r.account.0),
@@ -194,7 +193,7 @@ impl Store {
                     }
                 }
                 Ok(())
-            }))?;
+            })?;
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! as JSON bodies of the domain types), settings (blacklist, quiet hours, minimum interval), the
 //! once-per-conversation memory and the log of automatic replies with their explanations.
 
-use crate::connection::with_backend;
+use crate::connection::{with_backend, write_tx};
 use crate::schema::{auto_replies, reply_once, reply_rules, reply_settings};
 use crate::{Store, StoreError};
 use diesel::prelude::*;
@@ -142,7 +142,7 @@ impl Store {
         self.get_account(user, account)?;
         let t = now_ms();
         let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             let mut out = Vec::with_capacity(rules.len());
             for rule in rules {
                 let id: i64 = diesel::insert_into(reply_rules::table)
@@ -162,7 +162,7 @@ impl Store {
                 out.push(saved);
             }
             Ok(out)
-        }))
+        })
     }
 
     /// Replaces one rule of an account of `user` (matched by its id and kind).
@@ -378,7 +378,7 @@ impl ReplyBook for Store {
     fn record_reply(&self, r: &ReplyRecord) -> Result<(), PortError> {
         let mut conn = self.conn()?;
         let at = now_ms();
-        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             diesel::insert_into(auto_replies::table)
                 .values((
                     auto_replies::account_id.eq(r.account.0),
@@ -403,7 +403,7 @@ impl ReplyBook for Store {
                     .execute(c)?;
             }
             Ok(())
-        }))?;
+        })?;
         Ok(())
     }
 }

@@ -222,11 +222,19 @@ impl Shop {
 
     /// Waits until the order's recorded delivery outcome is `outcome`; returns the order.
     pub async fn wait_outcome(&self, order: &str, outcome: &str) -> Value {
-        eventually(20, &format!("order {order} {outcome}"), || async {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
             let o = self.api_order(order).await;
-            (o["delivery_outcome"] == outcome).then_some(o)
-        })
-        .await
+            if o["delivery_outcome"] == outcome {
+                return o;
+            }
+            // the last row seen says where the workflow stopped
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for order {order} {outcome}; last seen: {o}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 }
 

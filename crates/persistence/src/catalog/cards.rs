@@ -2,7 +2,7 @@
 //! carry API keys in their headers), and the stock lines of stock cards.
 
 use super::now_ms;
-use crate::connection::with_backend;
+use crate::connection::{with_backend, write_tx};
 use crate::schema::{card_stock, cards, delivery_rules};
 use crate::{Store, StoreError};
 use diesel::prelude::*;
@@ -263,7 +263,7 @@ impl Store {
         let lines = stock_lines(lines_text);
         let t = now_ms();
         let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             for chunk in lines.chunks(STOCK_CHUNK) {
                 let rows: Vec<_> = chunk
                     .iter()
@@ -281,7 +281,7 @@ impl Store {
                     .execute(c)?;
             }
             Ok(())
-        }))?;
+        })?;
         Ok(lines.len() as u64)
     }
 

@@ -3,7 +3,7 @@
 //! keyword delivery rules) and the delivery flags.
 
 use super::now_ms;
-use crate::connection::with_backend;
+use crate::connection::write_tx;
 use crate::schema::items;
 use crate::{Store, StoreError};
 use diesel::prelude::*;
@@ -148,7 +148,7 @@ impl Store {
         self.get_account(user, account)?;
         let t = now_ms();
         let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             for s in snapshots {
                 diesel::insert_into(items::table)
                     .values((
@@ -177,7 +177,7 @@ impl Store {
                     .execute(c)?;
             }
             Ok(())
-        }))?;
+        })?;
         Ok(snapshots.len())
     }
 
@@ -194,7 +194,7 @@ impl Store {
         self.get_account(user, account)?;
         let t = now_ms();
         let mut conn = self.conn()?;
-        with_backend!(&mut *conn, |c| c.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             diesel::insert_into(items::table)
                 .values((
                     items::account_id.eq(account.0),
@@ -231,7 +231,7 @@ impl Store {
                     .execute(c)?;
             }
             Ok(())
-        }))?;
+        })?;
         drop(conn);
         self.get_item(user, account, item_id)
     }

@@ -236,7 +236,7 @@ impl Store {
     fn finish(&self, delivery_id: i64, u: &DeliveryUpdate) -> Result<(), StoreError> {
         let sent = i32::from(u.state == DeliveryState::Sent);
         let mut conn = self.conn()?;
-        conn.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             let target = deliveries::table.find(delivery_id);
             let n = diesel::update(target)
                 .set((
@@ -275,7 +275,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let mut conn = self.conn()?;
-        conn.transaction::<_, StoreError, _>(|c| {
+        write_tx!(&mut *conn, StoreError, |c| {
             let id: i64 = orders::table
                 .filter(orders::account_id.eq(account.0))
                 .filter(orders::order_id.eq(order_id))

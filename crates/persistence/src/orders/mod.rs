@@ -26,20 +26,7 @@ use diesel::sqlite::SqliteConnection;
 use xianyu_domain::AccountId;
 use xianyu_domain::orders::{Order, OrderState, Transition};
 
-/// Runs `$body` (which sees the concrete connection as `$c`) in a transaction that serializes
-/// writers: `BEGIN IMMEDIATE` on SQLite, a plain transaction on PostgreSQL where the body
-/// takes row locks through [`RowLock`]. `$err` is the transaction's error type.
-macro_rules! write_tx {
-    ($conn:expr, $err:ty, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::connection::AnyConnection::Pg($c) => $c.transaction::<_, $err, _>(|$c| $body),
-            $crate::connection::AnyConnection::Sqlite($c) => {
-                $c.immediate_transaction::<_, $err, _>(|$c| $body)
-            }
-        }
-    };
-}
-pub(crate) use write_tx;
+pub(crate) use crate::connection::write_tx;
 
 /// Row locks inside [`write_tx`]: `SELECT … FOR UPDATE` on PostgreSQL; nothing on SQLite,
 /// where the `IMMEDIATE` transaction already holds the database's only write lock.

@@ -4,6 +4,7 @@
 //! user scoping.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod busy;
 mod concurrency;
 mod scenario;
 mod summary;
