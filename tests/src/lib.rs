@@ -36,6 +36,20 @@ pub fn postgres_base_url() -> Option<String> {
     }
 }
 
+/// Installs the product's logger once for the test binary (as the `xianyu` binary does), its
+/// console in libtest's capture: the server's records (`RUST_LOG`, default info) are printed
+/// when a test fails, so a timeout says what the server did. Every server of the binary
+/// attaches its collector to it.
+pub fn install_logger() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut console =
+            env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"));
+        console.is_test(true);
+        let _ = xianyu_logs::install(console);
+    });
+}
+
 /// A running server with its own data directory (and database).
 pub struct TestServer {
     /// The server; stops on drop.
@@ -65,11 +79,7 @@ impl TestServer {
     }
 
     fn start_with(backend: Backend, sim: Option<&goofish_sim::SimHandle>) -> Option<Self> {
-        // The server's records (`RUST_LOG`, default info) land in the test's captured output,
-        // which libtest prints when the test fails: a timeout then says what the server did.
-        let _ = env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
-            .is_test(true)
-            .try_init();
+        install_logger();
         let dir = tempfile::tempdir().unwrap();
         let pg = match backend {
             Backend::Sqlite => None,

@@ -27,14 +27,14 @@ export function DataTable({ columns, rows, rowKey = (r) => r.id, rowProps, empty
   </div>`;
 }
 
-export function LoadMore({ hasMore, loading, onClick, count, error }) {
+export function LoadMore({ hasMore, loading, onClick, count, error, label }) {
   if (!hasMore && !error) {
     return count ? html`<div class="pager"><span class="muted">${t('common.all_shown', { n: count })}</span></div>` : null;
   }
   return html`<div class="pager">
     ${error ? html`<span class="text-danger">${t('common.load_failed')}</span>` : null}
     <button type="button" class="btn" onClick=${onClick} disabled=${loading} data-test="load-more">
-      ${loading ? html`<${Spinner} />` : null}${t('common.load_more')}
+      ${loading ? html`<${Spinner} />` : null}${label || t('common.load_more')}
     </button>
     ${count ? html`<span class="muted">${t('common.shown', { n: count })}</span>` : null}
   </div>`;

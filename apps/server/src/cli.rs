@@ -142,6 +142,15 @@ pub struct CommonArgs {
     /// Goofish image upload [default: https://stream-upload.goofish.com/api/upload.api].
     #[arg(long, env = "XIANYU_GOOFISH_UPLOAD_URL", global = true)]
     pub goofish_upload_url: Option<String>,
+    /// Log records kept in memory for the logs page [default: 20000].
+    #[arg(long, env = "XIANYU_LOG_BUFFER", global = true)]
+    pub log_buffer: Option<usize>,
+    /// Days of daily log files kept in <data-dir>/logs [default: 14].
+    #[arg(long, env = "XIANYU_LOG_RETENTION_DAYS", global = true)]
+    pub log_retention_days: Option<u32>,
+    /// Size cap of one day's log file in MiB [default: 64].
+    #[arg(long, env = "XIANYU_LOG_FILE_MAX_MB", global = true)]
+    pub log_file_max_mb: Option<u64>,
     /// Log filter used when RUST_LOG is unset, e.g. info or xianyu=debug [default: info]. RUST_LOG, when set, wins.
     #[arg(long, global = true)]
     pub log: Option<String>,
@@ -177,6 +186,15 @@ impl CommonArgs {
         }
         if let Some(v) = self.item_sync_hours {
             s.item_sync_hours = v;
+        }
+        if let Some(v) = self.log_buffer {
+            s.log_buffer = v;
+        }
+        if let Some(v) = self.log_retention_days {
+            s.log_retention_days = v;
+        }
+        if let Some(v) = self.log_file_max_mb {
+            s.log_file_max_mb = v;
         }
         if self.workers.is_some() {
             s.workers = self.workers;

@@ -42,10 +42,15 @@ fn fail(message: &str) -> std::process::ExitCode {
     std::process::ExitCode::FAILURE
 }
 
+/// The process's logger: env_logger's console format and `RUST_LOG` filter, secrets redacted,
+/// every record also handed to the server's collector (logs page, live tail, daily files).
 fn init_logging(default_filter: &str) {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter))
-        .format_timestamp_millis()
-        .init();
+    let mut console =
+        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter));
+    console.format_timestamp_millis();
+    if let Err(e) = xianyu_logs::install(console) {
+        eprintln!("warning: {e}");
+    }
 }
 
 fn serve(settings: xianyu_api::Settings) -> anyhow::Result<()> {

@@ -143,7 +143,7 @@ pub(crate) async fn open(setup: SessionSetup) -> Result<LiveSession> {
         let next = tokio::time::timeout_at(deadline, session.ws.next()).await;
         let read_at = std::time::Instant::now();
         let Ok(next) = next else {
-            log::info!(target: TARGET, "account {}: no /reg answer within the wait, proceeding", session.setup.account);
+            log::info!(target: TARGET, account = session.setup.account.0; "no /reg answer within the wait, proceeding");
             break;
         };
         let text = match next {
@@ -247,8 +247,7 @@ impl LiveSession {
                     }
                 }
                 _ = tokio::time::sleep_until(silence_deadline) => {
-                    log::warn!(target: TARGET, "account {}: no frame for {:?}, reconnecting",
-                        self.setup.account, self.setup.cfg.silence_timeout);
+                    log::warn!(target: TARGET, account = self.setup.account.0; "no frame for {:?}, reconnecting", self.setup.cfg.silence_timeout);
                     return SessionEnd::Failed(RunnerError::Silent);
                 }
                 cmd = cmds.recv() => {
@@ -280,8 +279,7 @@ impl LiveSession {
                                 return SessionEnd::Failed(e);
                             }
                         }
-                        Err(e) => log::debug!(target: TARGET, "account {}: unparsable frame dropped: {}",
-                            self.setup.account, e.code()),
+                        Err(e) => log::debug!(target: TARGET, account = self.setup.account.0; "unparsable frame dropped: {}", e.code()),
                     }
                 }
             }
@@ -364,8 +362,9 @@ impl LiveSession {
                     }
                     let _ = self.setup.inbound.send(Inbound { event, dedupe_key });
                 }
-                Err(e) => log::debug!(target: TARGET, "account {}: push element dropped ({})",
-                    self.setup.account, e.code()),
+                Err(e) => {
+                    log::debug!(target: TARGET, account = self.setup.account.0; "push element dropped ({})", e.code())
+                }
             }
         }
     }
@@ -373,8 +372,7 @@ impl LiveSession {
     fn resolve(&mut self, code: i64, mid: &str, body: Option<&Value>) {
         let Some(pending) = self.pending.remove(mid) else {
             if code != 200 {
-                log::debug!(target: TARGET, "account {}: response code {code} to an untracked request",
-                    self.setup.account);
+                log::debug!(target: TARGET, account = self.setup.account.0; "response code {code} to an untracked request");
             }
             return;
         };

@@ -93,8 +93,7 @@ impl Dispatcher {
         match blocking(move || log.seen_or_insert(account, &key)).await {
             Ok(seen) => seen,
             Err(e) => {
-                log::warn!(target: TARGET, "account {}: dedupe port failed ({}), using memory only",
-                    self.account, e.code());
+                log::warn!(target: TARGET, account = self.account.0; "dedupe port failed ({}), using memory only", e.code());
                 false
             }
         }
@@ -123,7 +122,7 @@ impl Dispatcher {
         };
         let log = self.messages.clone();
         if let Err(e) = blocking(move || log.record_message(&record)).await {
-            log::warn!(target: TARGET, "account {}: record message failed: {}", self.account, e.code());
+            log::warn!(target: TARGET, account = self.account.0; "record message failed: {}", e.code());
         }
         let _ = self.events.send(RunnerEvent::MessageReceived {
             account: self.account,
@@ -151,9 +150,9 @@ impl Dispatcher {
         let until = now_ms() + i64::from(minutes) * 60_000;
         let (log, account, c) = (self.messages.clone(), self.account, cid.to_owned());
         if let Err(e) = blocking(move || log.pause_chat(account, &c, until)).await {
-            log::warn!(target: TARGET, "account {}: pause chat failed: {}", self.account, e.code());
+            log::warn!(target: TARGET, account = self.account.0; "pause chat failed: {}", e.code());
         }
-        log::info!(target: TARGET, "account {}: manual seller message, chat {cid} paused", self.account);
+        log::info!(target: TARGET, account = self.account.0; "manual seller message, chat {cid} paused");
         let _ = self.events.send(RunnerEvent::ChatPaused {
             account: self.account,
             cid: cid.to_owned(),
@@ -166,7 +165,7 @@ impl Dispatcher {
         if let Some(key) = &inbound.dedupe_key
             && self.is_duplicate(key, recent).await
         {
-            log::debug!(target: TARGET, "account {}: duplicate push dropped", self.account);
+            log::debug!(target: TARGET, account = self.account.0; "duplicate push dropped");
             return;
         }
         let event = inbound.event;
@@ -232,8 +231,7 @@ impl Dispatcher {
             let paused = me.paused_until(&message.cid).await;
             let ctx = me.ctx(Origin::Buyer, paused);
             if ctx.is_paused() {
-                log::debug!(target: TARGET, "account {}: chat {} paused, settled hook skipped",
-                    me.account, message.cid);
+                log::debug!(target: TARGET, account = me.account.0; "chat {} paused, settled hook skipped", message.cid);
                 return;
             }
             me.handler.on_chat_settled(ctx, message).await;

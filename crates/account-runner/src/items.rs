@@ -60,7 +60,7 @@ impl AccountSender {
                 break;
             }
         }
-        log::info!(target: "xianyu_runner::items", "account {}: {} items listed", self.account, out.len());
+        log::info!(target: "xianyu_runner::items", account = self.account.0; "{} items listed", out.len());
         Ok(out)
     }
 

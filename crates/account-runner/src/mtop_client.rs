@@ -195,7 +195,7 @@ pub(crate) async fn call_shared(
         *jar.lock().unwrap_or_else(|p| p.into_inner()) = work;
         let sink = sink.clone();
         if let Err(e) = crate::blocking(move || sink.save_cookie(account, &after)).await {
-            log::warn!(target: "xianyu_runner::mtop", "account {account}: saving refreshed cookies failed: {}", e.code());
+            log::warn!(target: "xianyu_runner::mtop", account = account.0; "saving refreshed cookies failed: {}", e.code());
         }
     }
     result

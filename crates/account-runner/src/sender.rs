@@ -150,8 +150,7 @@ impl AccountSender {
             Ok(Err(_)) => return Err(RunnerError::NotConnected(self.account)),
             Err(_) => SendVerdict::Unconfirmed,
         };
-        log::info!(target: "xianyu_runner::send", "account {}: send to chat {cid}: {}", self.account,
-            if verdict.is_ok() { "ok" } else { "rejected" });
+        log::info!(target: "xianyu_runner::send", account = self.account.0; "send to chat {cid}: {}", if verdict.is_ok() { "ok" } else { "rejected" });
         if verdict.is_ok() {
             let record = MessageRecord {
                 account: self.account,
@@ -169,7 +168,7 @@ impl AccountSender {
             };
             let log = self.messages.clone();
             if let Err(e) = blocking(move || log.record_message(&record)).await {
-                log::warn!(target: "xianyu_runner::send", "account {}: record sent message: {e}", self.account);
+                log::warn!(target: "xianyu_runner::send", account = self.account.0; "record sent message: {e}");
             }
         }
         let _ = self.events.send(RunnerEvent::MessageSent {
@@ -213,11 +212,11 @@ impl AccountSender {
         .await;
         match image {
             Ok(image) => {
-                log::info!(target: "xianyu_runner::upload", "account {}: image uploaded", self.account);
+                log::info!(target: "xianyu_runner::upload", account = self.account.0; "image uploaded");
                 Ok(image.url)
             }
             Err(e) => {
-                log::warn!(target: "xianyu_runner::upload", "account {}: image upload failed: {}", self.account, e.code());
+                log::warn!(target: "xianyu_runner::upload", account = self.account.0; "image upload failed: {}", e.code());
                 Err(e)
             }
         }
@@ -239,7 +238,7 @@ impl AccountSender {
         )
         .await;
         if let Err(e) = &reply {
-            log::warn!(target: "xianyu_runner::mtop", "account {}: {} failed: {}", self.account, req.api, e.code());
+            log::warn!(target: "xianyu_runner::mtop", account = self.account.0; "{} failed: {}", req.api, e.code());
         }
         Ok(reply?.data)
     }

@@ -167,7 +167,7 @@ impl Supervisor {
                 self.stop_task(id).await;
                 match loaded {
                     Some(account) => self.spawn(account),
-                    None => log::info!(target: TARGET, "account {id}: not runnable, not started"),
+                    None => log::info!(target: TARGET, account = id.0; "not runnable, not started"),
                 }
             }
             AccountChange::Disabled(id) => {
@@ -239,7 +239,7 @@ impl Supervisor {
             jar,
         };
         let join = tokio::spawn(task.run(cmd_rx, stop_rx));
-        log::info!(target: TARGET, "account {id}: task started");
+        log::info!(target: TARGET, account = id.0; "task started");
         let handle = TaskHandle {
             stop: stop_tx,
             join,
@@ -262,11 +262,11 @@ impl Supervisor {
         let _ = handle.stop.send(true);
         let mut join = handle.join;
         if tokio::time::timeout(STOP_GRACE, &mut join).await.is_err() {
-            log::warn!(target: TARGET, "account {id}: task did not stop in time, aborting");
+            log::warn!(target: TARGET, account = id.0; "task did not stop in time, aborting");
             join.abort();
             let _ = join.await;
         }
-        log::info!(target: TARGET, "account {id}: task stopped");
+        log::info!(target: TARGET, account = id.0; "task stopped");
     }
 
     /// Sends a message typed by the seller (dashboard) through the account's live connection.
@@ -320,7 +320,7 @@ impl Supervisor {
             let sink = self.inner.deps.ports.status.clone();
             let status = AccountRuntimeStatus::new(AccountStatus::Offline);
             if let Err(e) = blocking(move || sink.record_status(id, &status)).await {
-                log::warn!(target: TARGET, "account {id}: recording offline failed: {}", e.code());
+                log::warn!(target: TARGET, account = id.0; "recording offline failed: {}", e.code());
             }
         }
     }

@@ -67,15 +67,14 @@ impl StatusPublisher {
         {
             let mut cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
             if cur.status != status {
-                log::info!(target: TARGET, "account {}: {} -> {}", self.account,
-                    cur.status.as_str(), status.as_str());
+                log::info!(target: TARGET, account = self.account.0; "{} -> {}", cur.status.as_str(), status.as_str());
             }
             *cur = snapshot.clone();
         }
         let sink = self.deps.ports.status.clone();
         let (account, snap) = (self.account, snapshot.clone());
         if let Err(e) = blocking(move || sink.record_status(account, &snap)).await {
-            log::warn!(target: TARGET, "account {}: status port failed: {}", self.account, e.code());
+            log::warn!(target: TARGET, account = self.account.0; "status port failed: {}", e.code());
         }
         let _ = self.deps.events.send(RunnerEvent::StatusChanged {
             account: self.account,
@@ -228,7 +227,7 @@ impl AccountTask {
             match end {
                 SessionEnd::Stopped => break,
                 SessionEnd::TokenChanged(new_token) => {
-                    log::info!(target: TARGET, "account {id}: token changed, re-registering");
+                    log::info!(target: TARGET, account = id.0; "token changed, re-registering");
                     token = Some(TokenState {
                         token: new_token,
                         fetched: Instant::now(),
@@ -246,8 +245,7 @@ impl AccountTask {
                     } else {
                         failures = 1;
                     }
-                    log::info!(target: TARGET, "account {id}: connection ended after {:?}: {}",
-                        started.elapsed(), e.code());
+                    log::info!(target: TARGET, account = id.0; "connection ended after {:?}: {}", started.elapsed(), e.code());
                     if !self.backoff(failures, &e, &mut cmds, &mut stop).await {
                         break;
                     }
@@ -269,8 +267,7 @@ impl AccountTask {
     ) -> bool {
         let delay = self.deps.cfg.backoff_delay(failures, rand::random::<f64>());
         let next = now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
-        log::info!(target: TARGET, "account {}: {} (failure {failures}), retry in {delay:?}",
-            self.account.id, err.code());
+        log::info!(target: TARGET, account = self.account.id.0; "{} (failure {failures}), retry in {delay:?}", err.code());
         self.publisher
             .set(
                 AccountStatus::Backoff,
@@ -351,7 +348,7 @@ async fn refresh_loop(
                 return;
             }
             Err(e) => {
-                log::warn!(target: TARGET, "account {id}: token refresh failed: {}", e.code());
+                log::warn!(target: TARGET, account = id.0; "token refresh failed: {}", e.code());
             }
         }
     }

@@ -11,7 +11,8 @@ use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, HttpMessage};
 use std::time::Instant;
 
-/// Logs method, path (without query), status, duration and user id — never bodies or headers.
+/// Logs method, path (without query), status, duration and user id (`user` field) — never
+/// bodies, headers or query strings; the dashboard's static files only at debug level.
 pub async fn log_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -21,13 +22,20 @@ pub async fn log_requests(
     let path = req.path().to_owned();
     let res = next.call(req).await;
     let ms = start.elapsed().as_secs_f64() * 1000.0;
+    // The dashboard's own files are noise in a seller's log: at debug, unless they fail.
+    let quiet = (path == "/" || path.starts_with("/assets/") || path == "/favicon.svg")
+        && res.as_ref().is_ok_and(|r| r.status().as_u16() < 400);
+    if quiet {
+        log::debug!(target: "xianyu::http", "{method} {path} {ms:.2}ms");
+        return res;
+    }
     match &res {
         Ok(r) => {
             let user = r.request().extensions().get::<LoggedUser>().map(|u| u.0.0);
             let status = r.status().as_u16();
             match user {
                 Some(u) => {
-                    log::info!(target: "xianyu::http", "{method} {path} {status} {ms:.2}ms user={u}")
+                    log::info!(target: "xianyu::http", user = u; "{method} {path} {status} {ms:.2}ms")
                 }
                 None => log::info!(target: "xianyu::http", "{method} {path} {status} {ms:.2}ms"),
             }

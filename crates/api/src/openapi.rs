@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "accounts", description = "Xianyu seller accounts of the calling user"),
         (name = "conversations", description = "Chats with buyers, and sending through the live connection"),
         (name = "events", description = "Live events over WebSocket"),
+        (name = "logs", description = "Log records: query, live tail, daily files"),
         (name = "replies", description = "Automatic-reply rules, settings and preview. Precedence, first match wins: manual-takeover pause → blacklist → system texts → quiet hours → per-buyer minimum interval → item-specific reply → item keywords → general keywords → AI (later) → item default reply → account default reply. Among several keyword matches the higher priority wins, then the longer keyword, then the older rule."),
         (name = "uploads", description = "Reply images of the calling user"),
         (name = "items", description = "Items of the caller's accounts: synced from Goofish, with the local description and delivery flags"),

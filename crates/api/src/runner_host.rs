@@ -211,13 +211,13 @@ impl RunnerHost {
                             })
                             .await;
                             match saved {
-                                Ok(Ok(n)) => log::info!(target: "xianyu::items", "account {account}: {n} items synced"),
-                                Ok(Err(e)) => log::warn!(target: "xianyu::items", "account {account}: saving synced items: {e}"),
-                                Err(e) => log::warn!(target: "xianyu::items", "account {account}: {e}"),
+                                Ok(Ok(n)) => log::info!(target: "xianyu::items", account = account.0; "{n} items synced"),
+                                Ok(Err(e)) => log::warn!(target: "xianyu::items", account = account.0; "saving synced items: {e}"),
+                                Err(e) => log::warn!(target: "xianyu::items", account = account.0; "{e}"),
                             }
                         }
                         Err(e) => {
-                            log::warn!(target: "xianyu::items", "account {account}: item sync failed: {}", e.code());
+                            log::warn!(target: "xianyu::items", account = account.0; "item sync failed: {}", e.code());
                         }
                     }
                 }

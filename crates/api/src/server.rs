@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use std::time::Instant;
 use utoipa_swagger_ui::SwaggerUi;
+use xianyu_logs::Collector;
 
 /// A server started by [`spawn`]; stops when dropped.
 pub struct RunningServer {
@@ -26,6 +27,7 @@ pub struct RunningServer {
     pub created_admin_password: Option<String>,
     handle: actix_web::dev::ServerHandle,
     runner: Arc<RunnerHost>,
+    logs: Arc<Collector>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -47,6 +49,7 @@ impl RunningServer {
             std::thread::spawn(move || futures_executor_block_on(stopping));
             let _ = t.join();
             self.runner.shutdown();
+            self.logs.detach();
         }
     }
 }
@@ -86,9 +89,27 @@ fn start_runner(
     Ok(host)
 }
 
-fn app_state(settings: &Settings, boot: &Bootstrapped, runner: Arc<RunnerHost>) -> AppState {
+/// The server's log collector, attached to the process's logger before anything else runs so
+/// that migrations and start-up are in it too.
+fn start_logs(settings: &Settings) -> Result<Arc<Collector>, BootstrapError> {
+    let logs = Collector::new(settings.log_config())
+        .map_err(|e| BootstrapError(format!("cannot open the log directory: {e}")))?;
+    logs.attach();
+    if !xianyu_logs::is_installed() {
+        log::warn!(target: "xianyu::server", "the xianyu logger is not installed: the logs page stays empty");
+    }
+    Ok(logs)
+}
+
+fn app_state(
+    settings: &Settings,
+    boot: &Bootstrapped,
+    runner: Arc<RunnerHost>,
+    logs: Arc<Collector>,
+) -> AppState {
     AppState {
         runner,
+        logs,
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),
@@ -148,13 +169,14 @@ pub async fn run_with(
     settings: Settings,
     setup: impl FnOnce(&xianyu_persistence::Store) -> Result<(), BootstrapError>,
 ) -> Result<(), BootstrapError> {
+    let logs = start_logs(&settings)?;
     let boot = bootstrap(&settings)?;
     if let Some(pw) = &boot.created_admin_password {
         announce_admin(&settings, pw);
     }
     setup(&boot.store)?;
     let runner = start_runner(&settings, &boot)?;
-    let state = app_state(&settings, &boot, runner.clone());
+    let state = app_state(&settings, &boot, runner.clone(), logs.clone());
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -164,6 +186,8 @@ pub async fn run_with(
     );
     let served = server.await.map_err(|e| BootstrapError(e.to_string()));
     runner.shutdown();
+    logs.flush();
+    logs.detach();
     served
 }
 
@@ -178,17 +202,19 @@ fn announce_admin(settings: &Settings, password: &str) {
 
 /// Starts the server on its own thread and runtime and returns once it listens.
 pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
+    let logs = start_logs(&settings)?;
     let boot = bootstrap(&settings)?;
     let created_admin_password = boot.created_admin_password.clone();
     let runner = start_runner(&settings, &boot)?;
     let thread_runner = runner.clone();
+    let thread_logs = logs.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("xianyu-http".into())
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot, thread_runner);
+                let state = app_state(&settings, &boot, thread_runner, thread_logs);
                 match build(&settings, state) {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));
@@ -210,6 +236,7 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         created_admin_password,
         handle,
         runner,
+        logs,
         thread: Some(thread),
     })
 }

@@ -43,6 +43,15 @@ pub struct Settings {
     pub goofish_passport_base: Option<String>,
     /// Goofish image upload (`XIANYU_GOOFISH_UPLOAD_URL`, default the real upload API).
     pub goofish_upload_url: Option<String>,
+    /// Log records kept in memory for the logs page and API (`XIANYU_LOG_BUFFER`, default
+    /// 20,000).
+    pub log_buffer: usize,
+    /// Days of daily log files kept in `<data_dir>/logs` (`XIANYU_LOG_RETENTION_DAYS`, default
+    /// 14).
+    pub log_retention_days: u32,
+    /// The most one day's log file may grow to, in MiB (`XIANYU_LOG_FILE_MAX_MB`, default 64);
+    /// later records of that day stay in memory only.
+    pub log_file_max_mb: u64,
     /// Tunables of automatic delivery (retry pauses, bargain delay); not read from the
     /// environment or the file: the defaults follow the spec, embedders and tests may change them.
     pub delivery: xianyu_runner::DeliveryConfig,
@@ -64,6 +73,9 @@ impl std::fmt::Debug for Settings {
             .field("log", &self.log)
             .field("reply_debounce_ms", &self.reply_debounce_ms)
             .field("item_sync_hours", &self.item_sync_hours)
+            .field("log_buffer", &self.log_buffer)
+            .field("log_retention_days", &self.log_retention_days)
+            .field("log_file_max_mb", &self.log_file_max_mb)
             .field("goofish", &self.goofish_endpoints())
             .finish()
     }
@@ -87,6 +99,9 @@ impl Default for Settings {
             goofish_ws_url: None,
             goofish_passport_base: None,
             goofish_upload_url: None,
+            log_buffer: 20_000,
+            log_retention_days: 14,
+            log_file_max_mb: 64,
             delivery: xianyu_runner::DeliveryConfig::default(),
         }
     }
@@ -124,6 +139,12 @@ pub struct SettingsFile {
     pub goofish_passport_base: Option<String>,
     /// See [`Settings::goofish_upload_url`].
     pub goofish_upload_url: Option<String>,
+    /// See [`Settings::log_buffer`].
+    pub log_buffer: Option<usize>,
+    /// See [`Settings::log_retention_days`].
+    pub log_retention_days: Option<u32>,
+    /// See [`Settings::log_file_max_mb`].
+    pub log_file_max_mb: Option<u64>,
 }
 
 impl SettingsFile {
@@ -151,7 +172,10 @@ impl Settings {
             session_hours,
             log,
             reply_debounce_ms,
-            item_sync_hours
+            item_sync_hours,
+            log_buffer,
+            log_retention_days,
+            log_file_max_mb
         );
         self.database_url = file.database_url.or(self.database_url);
         self.secret_key = file.secret_key.or(self.secret_key);
@@ -162,6 +186,17 @@ impl Settings {
         self.goofish_passport_base = file.goofish_passport_base.or(self.goofish_passport_base);
         self.goofish_upload_url = file.goofish_upload_url.or(self.goofish_upload_url);
         self
+    }
+
+    /// The log collector's settings in effect (files in `<data_dir>/logs`).
+    pub fn log_config(&self) -> xianyu_logs::CollectorConfig {
+        xianyu_logs::CollectorConfig {
+            buffer: self.log_buffer.max(100),
+            dir: Some(self.data_dir.join("logs")),
+            retention_days: self.log_retention_days.max(1),
+            max_file_bytes: self.log_file_max_mb.max(1).saturating_mul(1024 * 1024),
+            ..xianyu_logs::CollectorConfig::default()
+        }
     }
 
     /// The runner's timing in effect.

@@ -24,6 +24,8 @@ pub struct AppState {
     pub system: Arc<SystemStats>,
     /// When the server started.
     pub started: Instant,
+    /// This server's log records: ring, live tail, daily files.
+    pub logs: Arc<xianyu_logs::Collector>,
     /// The live Goofish connections.
     pub runner: Arc<RunnerHost>,
     /// Session lifetime.

@@ -168,6 +168,16 @@ impl Store {
         Ok(rows.into_iter().map(AccountRow::into_account).collect())
     }
 
+    /// The ids of every account of `user` (log scoping).
+    pub fn account_ids(&self, user: UserId) -> Result<Vec<AccountId>, StoreError> {
+        let mut conn = self.conn()?;
+        let ids: Vec<i64> = accounts::table
+            .filter(accounts::user_id.eq(user.0))
+            .select(accounts::id)
+            .load(&mut *conn)?;
+        Ok(ids.into_iter().map(AccountId).collect())
+    }
+
     /// Reads one account of `user`; another user's account is `NotFound`.
     pub fn get_account(&self, user: UserId, id: AccountId) -> Result<Account, StoreError> {
         let mut conn = self.conn()?;

@@ -118,82 +118,82 @@ impl Store {
     pub(crate) fn record_with_conversation(&self, r: &MessageRecord) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         write_tx!(&mut *conn, diesel::result::Error, |c| {
-                diesel::insert_into(chat_messages::table)
-                    .values((
-                        chat_messages::account_id.eq(r.account.0),
-                        chat_messages::cid.eq(&r.cid),
-                        chat_messages::message_id.eq(r.message_id.as_deref()),
-                        chat_messages::peer_id.eq(r.peer_id.as_deref()),
-                        chat_messages::direction.eq(r.direction.as_str()),
-                        chat_messages::text.eq(&r.text),
-                        chat_messages::at.eq(r.at),
-                    ))
-                    .execute(c)?;
-                let buyer = r.direction == MessageDirection::Buyer;
-                let sent = r.direction.is_ours();
-                let existing: Option<(i64, i32)> = conversations::table
-                    .filter(conversations::account_id.eq(r.account.0))
-                    .filter(conversations::cid.eq(&r.cid))
-                    .select((conversations::id, conversations::unread))
-                    .first(c)
-                    .optional()?;
-                let buyer_id = if buyer || sent {
-                    r.peer_id.as_deref()
-                } else {
-                    None
-                };
-                match existing {
-                    None => {
-                        diesel::insert_into(conversations::table)
-                            .values((
-                                conversations::account_id.eq(r.account.0),
-                                conversations::cid.eq(&r.cid),
-                                conversations::buyer_id.eq(buyer_id),
-                                conversations::buyer_name.eq(r.peer_name.as_deref()),
-                                conversations::item_id.eq(r.item_id.as_deref()),
-                                conversations::last_text.eq(&r.text),
-                                conversations::last_direction.eq(r.direction.as_str()),
-                                conversations::last_at.eq(r.at),
-                                conversations::unread.eq(i32::from(buyer)),
-                            ))
+            diesel::insert_into(chat_messages::table)
+                .values((
+                    chat_messages::account_id.eq(r.account.0),
+                    chat_messages::cid.eq(&r.cid),
+                    chat_messages::message_id.eq(r.message_id.as_deref()),
+                    chat_messages::peer_id.eq(r.peer_id.as_deref()),
+                    chat_messages::direction.eq(r.direction.as_str()),
+                    chat_messages::text.eq(&r.text),
+                    chat_messages::at.eq(r.at),
+                ))
+                .execute(c)?;
+            let buyer = r.direction == MessageDirection::Buyer;
+            let sent = r.direction.is_ours();
+            let existing: Option<(i64, i32)> = conversations::table
+                .filter(conversations::account_id.eq(r.account.0))
+                .filter(conversations::cid.eq(&r.cid))
+                .select((conversations::id, conversations::unread))
+                .first(c)
+                .optional()?;
+            let buyer_id = if buyer || sent {
+                r.peer_id.as_deref()
+            } else {
+                None
+            };
+            match existing {
+                None => {
+                    diesel::insert_into(conversations::table)
+                        .values((
+                            conversations::account_id.eq(r.account.0),
+                            conversations::cid.eq(&r.cid),
+                            conversations::buyer_id.eq(buyer_id),
+                            conversations::buyer_name.eq(r.peer_name.as_deref()),
+                            conversations::item_id.eq(r.item_id.as_deref()),
+                            conversations::last_text.eq(&r.text),
+                            conversations::last_direction.eq(r.direction.as_str()),
+                            conversations::last_at.eq(r.at),
+                            conversations::unread.eq(i32::from(buyer)),
+                        ))
+                        .execute(c)?;
+                }
+                Some((id, unread)) => {
+                    let unread = if buyer {
+                        unread + 1
+                    } else if sent {
+                        0
+                    } else {
+                        unread
+                    };
+                    let target = conversations::table.find(id);
+                    diesel::update(target)
+                        .set((
+                            conversations::last_text.eq(&r.text),
+                            conversations::last_direction.eq(r.direction.as_str()),
+                            conversations::last_at.eq(r.at),
+                            conversations::unread.eq(unread),
+                        ))
+                        .execute(c)?;
+                    if let Some(b) = buyer_id {
+                        diesel::update(target)
+                            .set(conversations::buyer_id.eq(b))
                             .execute(c)?;
                     }
-                    Some((id, unread)) => {
-                        let unread = if buyer {
-                            unread + 1
-                        } else if sent {
-                            0
-                        } else {
-                            unread
-                        };
-                        let target = conversations::table.find(id);
+                    if let Some(n) = r.peer_name.as_deref() {
                         diesel::update(target)
-                            .set((
-                                conversations::last_text.eq(&r.text),
-                                conversations::last_direction.eq(r.direction.as_str()),
-                                conversations::last_at.eq(r.at),
-                                conversations::unread.eq(unread),
-                            ))
+                            .set(conversations::buyer_name.eq(n))
                             .execute(c)?;
-                        if let Some(b) = buyer_id {
-                            diesel::update(target)
-                                .set(conversations::buyer_id.eq(b))
-                                .execute(c)?;
-                        }
-                        if let Some(n) = r.peer_name.as_deref() {
-                            diesel::update(target)
-                                .set(conversations::buyer_name.eq(n))
-                                .execute(c)?;
-                        }
-                        if let Some(i) = r.item_id.as_deref() {
-                            diesel::update(target)
-                                .set(conversations::item_id.eq(i))
-                                .execute(c)?;
-                        }
+                    }
+                    if let Some(i) = r.item_id.as_deref() {
+                        diesel::update(target)
+                            .set(conversations::item_id.eq(i))
+                            .execute(c)?;
                     }
                 }
-                Ok(())
-            })?;
+            }
+            Ok(())
+        })?;
         Ok(())
     }
 

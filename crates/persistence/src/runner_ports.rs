@@ -184,7 +184,7 @@ impl AccountSource for Store {
             .filter_map(|r| {
                 let id = r.0;
                 self.runnable(r)
-                    .map_err(|e| log::error!(target: "xianyu::persistence", "account {id}: {e}"))
+                    .map_err(|e| log::error!(target: "xianyu::persistence", account = id; "{e}"))
                     .ok()
             })
             .collect())

@@ -18,6 +18,7 @@ mod delivery_support;
 mod image_replies;
 mod keywords_xlsx;
 mod live;
+mod logs;
 mod orders_api;
 mod replies;
 mod secrets;

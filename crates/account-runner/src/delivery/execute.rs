@@ -79,9 +79,9 @@ impl OrderWorkflow {
         );
         let outcome = report.outcome;
         if let Err(e) = blocking(move || book.record_outcome(account, &id, outcome, &msg)).await {
-            log::warn!(target: TARGET, "account {account}: order {order_id}: recording outcome: {e}");
+            log::warn!(target: TARGET, account = account.0; "order {order_id}: recording outcome: {e}");
         }
-        log::info!(target: TARGET, "account {account}: order {order_id}: {}: {}", outcome.code(), report.message);
+        log::info!(target: TARGET, account = account.0; "order {order_id}: {}: {}", outcome.code(), report.message);
         sender.publish(outcome_event(account, order_id, outcome, &report.message));
         report
     }
@@ -91,7 +91,7 @@ impl OrderWorkflow {
         let data = match sender.mtop(&mtop::order_detail(order_id)).await {
             Ok(d) => d,
             Err(e) => {
-                log::warn!(target: TARGET, "account {}: order {order_id}: order detail unavailable ({}), delivering with what the card said", sender.account(), e.code());
+                log::warn!(target: TARGET, account = sender.account().0; "order {order_id}: order detail unavailable ({}), delivering with what the card said", e.code());
                 return;
             }
         };
@@ -105,7 +105,7 @@ impl OrderWorkflow {
         };
         let (book, account, id) = (self.book.clone(), sender.account(), order_id.to_owned());
         if let Err(e) = blocking(move || book.save_order_detail(account, &id, &detail)).await {
-            log::warn!(target: TARGET, "account {account}: order {order_id}: saving detail: {e}");
+            log::warn!(target: TARGET, account = account.0; "order {order_id}: saving detail: {e}");
         }
     }
 
@@ -116,14 +116,14 @@ impl OrderWorkflow {
             Ok(detail) if !detail.title.is_empty() => detail.title,
             Ok(_) => return,
             Err(e) => {
-                log::info!(target: TARGET, "account {account}: item {item_id}: detail unavailable: {}", e.code());
+                log::info!(target: TARGET, account = account.0; "item {item_id}: detail unavailable: {}", e.code());
                 return;
             }
         };
         let (book, item) = (self.book.clone(), item_id.to_owned());
         if let Err(e) = blocking(move || book.record_item_seen(account, &item, Some(&title))).await
         {
-            log::warn!(target: TARGET, "account {account}: item {item_id}: {e}");
+            log::warn!(target: TARGET, account = account.0; "item {item_id}: {e}");
         }
     }
 
@@ -134,7 +134,7 @@ impl OrderWorkflow {
             return;
         };
         if let Err(e) = self.deliver_claimed(&sender, &order_id, false).await {
-            log::warn!(target: TARGET, "account {}: order {order_id}: delivery stopped: {e}", sender.account());
+            log::warn!(target: TARGET, account = sender.account().0; "order {order_id}: delivery stopped: {e}");
         }
     }
 
@@ -150,7 +150,7 @@ impl OrderWorkflow {
         };
         let state = input.order.order.state;
         if !manual && !can_deliver(&input.order.order) {
-            log::info!(target: TARGET, "account {account}: order {order_id} is {state}: not delivering");
+            log::info!(target: TARGET, account = account.0; "order {order_id} is {state}: not delivering");
             return Ok(DeliveryReport::new(
                 DeliveryOutcome::AlreadyDelivered,
                 format!("order is {state}"),
@@ -224,7 +224,7 @@ impl OrderWorkflow {
         };
         let fresh: Vec<DeliveryUnit> = rows.into_iter().filter(|u| u.fresh).collect();
         if fresh.is_empty() {
-            log::info!(target: TARGET, "account {account}: order {order_id}: every unit already has a delivery: nothing sent");
+            log::info!(target: TARGET, account = account.0; "order {order_id}: every unit already has a delivery: nothing sent");
             return Ok(DeliveryReport::new(
                 DeliveryOutcome::AlreadyDelivered,
                 "every unit already has a delivery",
@@ -232,7 +232,7 @@ impl OrderWorkflow {
             ));
         }
         if self.config.crash_after_reserve {
-            log::warn!(target: TARGET, "account {account}: order {order_id}: test hook: stopping after the reservation");
+            log::warn!(target: TARGET, account = account.0; "order {order_id}: test hook: stopping after the reservation");
             return Err(RunnerError::Shutdown);
         }
         if card.delay_secs > 0 {
@@ -243,7 +243,7 @@ impl OrderWorkflow {
         if let Some(left) = remaining
             && card.is_low_stock(usize::try_from(left).unwrap_or(usize::MAX))
         {
-            log::warn!(target: TARGET, "account {account}: card {} has {left} line(s) left", card.name);
+            log::warn!(target: TARGET, account = account.0; "card {} has {left} line(s) left", card.name);
             sender.publish(crate::RunnerEvent::LowStock {
                 account,
                 card_id: card.id.0,

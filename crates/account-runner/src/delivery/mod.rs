@@ -136,7 +136,7 @@ impl OrderWorkflow {
         if let Err(e) =
             blocking(move || book.record_item_seen(account, &item, title.as_deref())).await
         {
-            log::warn!(target: TARGET, "account {account}: recording item: {e}");
+            log::warn!(target: TARGET, account = account.0; "recording item: {e}");
         }
     }
 
@@ -149,11 +149,11 @@ impl OrderWorkflow {
                 match blocking(move || book.latest_order_in_chat(account, &cid)).await {
                     Ok(Some(id)) => id,
                     Ok(None) => {
-                        log::info!(target: TARGET, "account {account}: {:?} in chat {} without a known order", s.signal, s.cid);
+                        log::info!(target: TARGET, account = account.0; "{:?} in chat {} without a known order", s.signal, s.cid);
                         return;
                     }
                     Err(e) => {
-                        log::warn!(target: TARGET, "account {account}: {e}");
+                        log::warn!(target: TARGET, account = account.0; "{e}");
                         return;
                     }
                 }
@@ -173,12 +173,12 @@ impl OrderWorkflow {
         let observed = match blocking(move || book.observe_order(&observation)).await {
             Ok(o) => o,
             Err(e) => {
-                log::warn!(target: TARGET, "account {account}: order {order_id}: {e}");
+                log::warn!(target: TARGET, account = account.0; "order {order_id}: {e}");
                 return;
             }
         };
         if let Some(refused) = &observed.refused {
-            log::info!(target: TARGET, "account {account}: order {order_id}: {refused}");
+            log::info!(target: TARGET, account = account.0; "order {order_id}: {refused}");
         } else {
             ctx.sender.publish(RunnerEvent::OrderUpdated {
                 account,

@@ -50,10 +50,10 @@ impl OrderWorkflow {
         };
         let msg2 = msg.clone();
         if let Err(e) = blocking(move || book.record_confirmation(account, &id, ok, &msg2)).await {
-            log::warn!(target: TARGET, "account {account}: order {order_id}: recording confirmation: {e}");
+            log::warn!(target: TARGET, account = account.0; "order {order_id}: recording confirmation: {e}");
         }
         if ok {
-            log::info!(target: TARGET, "account {account}: order {order_id}: shipment confirmed");
+            log::info!(target: TARGET, account = account.0; "order {order_id}: shipment confirmed");
             self.observe(sender, order_id, OrderSignal::Shipped).await;
             delivered
         } else {
@@ -93,7 +93,7 @@ impl OrderWorkflow {
                 bargain: o.order.order.bargain,
             }),
             Ok(_) => {}
-            Err(e) => log::warn!(target: TARGET, "account {account}: order {order_id}: {e}"),
+            Err(e) => log::warn!(target: TARGET, account = account.0; "order {order_id}: {e}"),
         }
     }
 
@@ -105,7 +105,7 @@ impl OrderWorkflow {
             Ok(Some(input)) => input.order,
             Ok(None) => return,
             Err(e) => {
-                log::warn!(target: TARGET, "account {account}: order {order_id}: {e}");
+                log::warn!(target: TARGET, account = account.0; "order {order_id}: {e}");
                 return;
             }
         };
@@ -117,13 +117,13 @@ impl OrderWorkflow {
             _ => order,
         };
         let (Some(item), Some(buyer)) = (order.item_id.clone(), order.buyer_id.clone()) else {
-            log::warn!(target: TARGET, "account {account}: order {order_id}: bargain without item or buyer: free shipping not requested");
+            log::warn!(target: TARGET, account = account.0; "order {order_id}: bargain without item or buyer: free shipping not requested");
             return;
         };
         let req = mtop::free_shipping(&order_id, &item, &buyer);
         match self.call_with_retries(&sender, &req).await {
             Ok(()) => {
-                log::info!(target: TARGET, "account {account}: order {order_id}: free shipping accepted");
+                log::info!(target: TARGET, account = account.0; "order {order_id}: free shipping accepted");
                 self.observe(&sender, &order_id, OrderSignal::Paid).await;
                 self.deliver(sender, order_id).await;
             }

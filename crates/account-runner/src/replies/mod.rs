@@ -172,7 +172,7 @@ impl AutoReplies {
             message_id: m.message_id.clone(),
             verdict: verdict_name.to_owned(),
         });
-        log::info!(target: TARGET, "account {account}: auto reply ({verdict_name}) in chat {}", m.cid);
+        log::info!(target: TARGET, account = account.0; "auto reply ({verdict_name}) in chat {}", m.cid);
         Ok(())
     }
 }
@@ -187,7 +187,7 @@ impl EventHandler for Arc<AutoReplies> {
         Box::pin(async move {
             let account = ctx.account;
             if let Err(e) = me.reply(ctx, message).await {
-                log::warn!(target: TARGET, "account {account}: auto reply not sent: {e}");
+                log::warn!(target: TARGET, account = account.0; "auto reply not sent: {e}");
             }
         })
     }

@@ -56,6 +56,7 @@ error_codes! {
     NotFound = (NOT_FOUND, "not_found", "No such route or resource."),
     MethodNotAllowed = (METHOD_NOT_ALLOWED, "method_not_allowed", "The route does not accept this method."),
     Conflict = (CONFLICT, "conflict", "The resource already exists."),
+    LogFileNotFound = (NOT_FOUND, "log_file_not_found", "No log file for that day (none was written, or it is past the retention)."),
     PayloadTooLarge = (PAYLOAD_TOO_LARGE, "payload_too_large", "The body is larger than the route accepts (64 KB for JSON, 2 MB for imports and stock lines)."),
     UnsupportedMediaType = (UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "The body has a content type the route does not accept."),
     RateLimited = (TOO_MANY_REQUESTS, "rate_limited", "Too many failed logins (5 per username, 20 per address, in 15 minutes); retry after `retry_after` seconds."),

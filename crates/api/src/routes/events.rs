@@ -48,7 +48,7 @@ pub async fn events(
         let user = match pre_auth {
             Some(u) => u,
             None => match first_message_auth(&state, &mut stream).await {
-                Ok(u) => u,
+                Ok((u, _)) => u,
                 Err(e) => {
                     let _ = session
                         .text(
@@ -69,10 +69,12 @@ pub async fn events(
     Ok(response)
 }
 
-async fn first_message_auth(
+/// Authenticates a WebSocket by its first message `{"type":"auth","token":"…"}` (within 5 s);
+/// returns the caller and the whole message (which may carry more, e.g. a filter).
+pub(crate) async fn first_message_auth(
     state: &AppState,
     stream: &mut MessageStream,
-) -> Result<AuthUser, ApiError> {
+) -> Result<(AuthUser, serde_json::Value), ApiError> {
     let missing = || {
         ApiError::new(
             ErrorCode::MissingToken,
@@ -91,7 +93,8 @@ async fn first_message_auth(
         .and_then(|t| t.as_str())
         .filter(|_| v["type"] == "auth")
         .ok_or_else(missing)?;
-    authenticate_token(state, token).await
+    let user = authenticate_token(state, token).await?;
+    Ok((user, v))
 }
 
 fn event_account(e: &RunnerEvent) -> AccountId {
@@ -132,7 +135,8 @@ async fn forward(
     }
 }
 
-async fn is_owned(
+/// Whether `account` belongs to `user`, asked of the database once per account.
+pub(crate) async fn is_owned(
     state: &AppState,
     user: &AuthUser,
     account: AccountId,

@@ -13,6 +13,7 @@ pub mod events;
 mod extract;
 pub mod health;
 pub mod items;
+pub mod logs;
 pub mod orders;
 pub mod replies;
 pub mod settings;
@@ -81,6 +82,10 @@ api_routes! {
         conversations::lift_pause,
         conversations::list_auto_replies,
         events::events,
+        logs::list_logs,
+        logs::list_log_files,
+        logs::download_log_file,
+        logs::live::tail,
         replies::keyword_rules::list_keyword_rules,
         replies::keyword_rules::create_keyword_rule,
         replies::keyword_rules::bulk_create_keyword_rules,

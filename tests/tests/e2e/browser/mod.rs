@@ -8,6 +8,7 @@
 
 mod accounts;
 mod chat;
+mod logs;
 mod orders;
 mod pages;
 mod replies;

@@ -39,6 +39,7 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
         ("/delivery-rules".to_owned(), "page-delivery-rules"),
         ("/orders".to_owned(), "page-orders"),
         ("/review".to_owned(), "page-review"),
+        ("/logs".to_owned(), "page-logs"),
         ("/users".to_owned(), "page-users"),
         ("/settings".to_owned(), "page-settings"),
     ];

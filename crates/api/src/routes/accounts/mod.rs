@@ -105,7 +105,7 @@ pub async fn create_account(
     if account.enabled {
         state.runner.notify(AccountChange::Created(account.id));
     }
-    log::info!(target: "xianyu::accounts", "account {} (xianyu {}) added by user {}", account.id, account.xianyu_user_id, account.user_id);
+    log::info!(target: "xianyu::accounts", account = account.id.0, user = account.user_id.0; "account added (xianyu {})", account.xianyu_user_id);
     Ok(HttpResponse::Created().json(AccountView::from(&account)))
 }
 
@@ -209,7 +209,7 @@ pub async fn delete_account(
     let store = state.store.clone();
     blocking(move || store.delete_account(user.id, id).map_err(store_err)).await?;
     state.runner.notify(AccountChange::Deleted(id));
-    log::info!(target: "xianyu::accounts", "account {id} deleted by user {}", user.id);
+    log::info!(target: "xianyu::accounts", account = id.0, user = user.id.0; "account deleted");
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -248,7 +248,7 @@ pub async fn replace_cookie(
     if account.enabled {
         state.runner.notify(AccountChange::CookieReplaced(id));
     }
-    log::info!(target: "xianyu::accounts", "cookie of account {id} replaced");
+    log::info!(target: "xianyu::accounts", account = id.0; "cookie replaced");
     Ok(HttpResponse::Ok().json(AccountView::from(&account)))
 }
 

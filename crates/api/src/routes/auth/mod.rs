@@ -62,7 +62,7 @@ pub async fn login(
     let uid = xianyu_domain::UserId(user.id);
     let session = blocking(move || Ok(store.create_session(uid, expires.naive_utc())?)).await?;
     let token = state.jwt.issue(uid, &session, expires.timestamp())?;
-    log::info!(target: "xianyu::auth", "user {} logged in", user.id);
+    log::info!(target: "xianyu::auth", user = user.id; "logged in");
     Ok(HttpResponse::Ok().json(LoginResponse {
         token,
         expires_at: expires,
@@ -157,7 +157,7 @@ pub async fn change_password(
     })
     .await?;
     state.sessions.forget_user(uid);
-    log::info!(target: "xianyu::auth", "user {uid} changed their password");
+    log::info!(target: "xianyu::auth", user = uid.0; "password changed");
     Ok(HttpResponse::NoContent().finish())
 }
 

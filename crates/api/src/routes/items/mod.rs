@@ -38,7 +38,7 @@ pub fn goofish_err(account: AccountId, e: RunnerError) -> ApiError {
             format!("order {order} is not known"),
         ),
         other => {
-            log::warn!(target: "xianyu::api", "account {account}: goofish call failed: {other}");
+            log::warn!(target: "xianyu::api", account = account.0; "goofish call failed: {other}");
             ApiError::new(
                 ErrorCode::GoofishError,
                 format!("Goofish did not answer as expected ({})", other.code()),

@@ -1,0 +1,108 @@
+//! Figures of the collector (not a test): the cost of one `info!` through the installed logger
+//! with the console (formatted into a null writer), the ring, a connected live tail and the file
+//! sink; then a sustained 10,000 records/s with the RSS growth beside the ring's own size.
+//!
+//! `cargo bench -p xianyu-logs --bench collector` (`BENCH_SECS` sets the sustained phase, 60 s
+//! by default).
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::time::{Duration, Instant};
+use xianyu_logs::{Collector, CollectorConfig};
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let mut console = env_logger::Builder::new();
+    console
+        .filter_level(log::LevelFilter::Info)
+        .format_timestamp_millis()
+        .target(env_logger::Target::Pipe(Box::new(std::io::sink())));
+    xianyu_logs::install(console).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let collector = Collector::new(CollectorConfig {
+        dir: Some(dir.path().join("logs")),
+        ..CollectorConfig::default()
+    })
+    .unwrap();
+    collector.attach();
+    let mut tail = collector.subscribe();
+    let reader = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let mut n = 0u64;
+            loop {
+                match tail.recv().await {
+                    Ok(_) => n += 1,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => return n,
+                }
+            }
+        })
+    });
+
+    // warm-up, then the per-record cost
+    for i in 0..20_000 {
+        log::info!(target: "xianyu_runner::task", account = i % 50; "connecting -> online after {i} ms");
+    }
+    for round in 1..=3 {
+        let n = 200_000;
+        let start = Instant::now();
+        for i in 0..n {
+            log::info!(target: "xianyu_runner::task", account = i % 50; "connecting -> online after {i} ms");
+        }
+        let per = start.elapsed().as_nanos() as f64 / f64::from(n);
+        println!("round {round}: {per:.0} ns per info! (console + ring + tail + file)");
+    }
+    let secret = Instant::now();
+    for i in 0..100_000 {
+        log::info!(target: "xianyu::accounts", account = 1; "cookie unb=22190000{i}; cookie2=abc{i}; _m_h5_tk=x_{i}");
+    }
+    println!(
+        "{:.0} ns per info! that carries a cookie string (redacted)",
+        secret.elapsed().as_nanos() as f64 / 100_000.0
+    );
+    collector.flush();
+
+    let secs: u64 = std::env::var("BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let before = rss_kb();
+    let start = Instant::now();
+    let mut sent = 0u64;
+    while start.elapsed() < Duration::from_secs(secs) {
+        for _ in 0..100 {
+            log::info!(target: "xianyu::http", user = 1; "GET /api/v1/accounts 200 1.20ms record {sent}");
+            sent += 1;
+        }
+        let due = Duration::from_micros(sent * 100); // 10,000/s
+        if let Some(wait) = due.checked_sub(start.elapsed()) {
+            std::thread::sleep(wait);
+        }
+    }
+    collector.flush();
+    let after = rss_kb();
+    let record_bytes = std::mem::size_of::<xianyu_logs::LogRecord>() + 60 + 20;
+    println!(
+        "sustained: {sent} records in {secs} s; RSS {before} kB -> {after} kB (+{} kB); ring of {} records ≈ {} kB; drops {:?}",
+        after.saturating_sub(before),
+        collector.buffered(),
+        collector.buffered() * record_bytes / 1024,
+        collector.drops()
+    );
+    collector.detach();
+    drop(collector);
+    let tailed = reader.join().unwrap();
+    println!("the live tail received {tailed} records");
+}
