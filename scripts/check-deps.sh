@@ -11,7 +11,8 @@ for pair in \
   goofish-protocol:actix-web goofish-protocol:xianyu-domain xianyu-persistence:actix-web \
   xianyu-persistence:goofish-protocol xianyu-runner:diesel xianyu-runner:actix-web \
   xianyu-runner:xianyu-persistence goofish-sim:xianyu-runner goofish-sim:xianyu-domain \
-  goofish-sim:xianyu-persistence; do
+  goofish-sim:xianyu-persistence xianyu-logs:xianyu-persistence xianyu-logs:xianyu-runner \
+  xianyu-logs:goofish-protocol xianyu-logs:actix-web xianyu-logs:diesel; do
   crate=${pair%%:*}; dep=${pair##*:}
   case " $members " in *" $crate "*) ;; *) continue ;; esac
   if cargo tree -q -p "$crate" -e normal -i "$dep" 2>/dev/null | grep -q "$crate v"; then
