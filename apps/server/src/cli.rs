@@ -142,6 +142,14 @@ pub struct CommonArgs {
     /// Goofish image upload [default: https://stream-upload.goofish.com/api/upload.api].
     #[arg(long, env = "XIANYU_GOOFISH_UPLOAD_URL", global = true)]
     pub goofish_upload_url: Option<String>,
+    /// Bearer token for scraping /metrics; unset, /metrics answers 404.
+    #[arg(
+        long,
+        env = "XIANYU_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// Log records kept in memory for the logs page [default: 20000].
     #[arg(long, env = "XIANYU_LOG_BUFFER", global = true)]
     pub log_buffer: Option<usize>,
@@ -186,6 +194,9 @@ impl CommonArgs {
         }
         if let Some(v) = self.item_sync_hours {
             s.item_sync_hours = v;
+        }
+        if let Some(v) = &self.metrics_token {
+            s.metrics_token = Some(v.clone()).filter(|t| !t.is_empty());
         }
         if let Some(v) = self.log_buffer {
             s.log_buffer = v;

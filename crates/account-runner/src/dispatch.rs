@@ -124,6 +124,8 @@ impl Dispatcher {
         if let Err(e) = blocking(move || log.record_message(&record)).await {
             log::warn!(target: TARGET, account = self.account.0; "record message failed: {}", e.code());
         }
+        self.sender
+            .count(xianyu_domain::metrics::MetricEvent::MessageIn);
         let _ = self.events.send(RunnerEvent::MessageReceived {
             account: self.account,
             cid: m.cid.clone(),

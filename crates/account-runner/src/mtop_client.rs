@@ -183,6 +183,7 @@ pub(crate) fn access_token(data: &Value) -> Result<String> {
 pub(crate) async fn call_shared(
     mtop: &MtopClient,
     sink: &Arc<dyn xianyu_domain::CookieSink>,
+    metrics: &dyn xianyu_domain::metrics::Metrics,
     account: xianyu_domain::AccountId,
     jar: &std::sync::Mutex<CookieJar>,
     req: &MtopRequest,
@@ -190,6 +191,13 @@ pub(crate) async fn call_shared(
     let mut work = jar.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let before = work.to_header();
     let result = mtop.call(&mut work, req).await;
+    metrics.record(
+        account,
+        xianyu_domain::metrics::MetricEvent::Mtop {
+            api: req.api,
+            result: result.as_ref().map_or_else(|e| e.code(), |_| "ok"),
+        },
+    );
     let after = work.to_header();
     if after != before {
         *jar.lock().unwrap_or_else(|p| p.into_inner()) = work;

@@ -42,6 +42,15 @@ impl From<goofish_protocol::lwp::SendAnswer> for SendVerdict {
 }
 
 impl SendVerdict {
+    /// `accepted`, `rejected` or `unconfirmed`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Accepted { .. } => "accepted",
+            Self::Rejected { .. } => "rejected",
+            Self::Unconfirmed => "unconfirmed",
+        }
+    }
+
     /// Whether the send was not rejected.
     pub fn is_ok(&self) -> bool {
         !matches!(self, Self::Rejected { .. })
@@ -86,6 +95,8 @@ pub struct AccountSender {
     pub(crate) mtop: crate::MtopClient,
     /// Where cookies refreshed by those calls go.
     pub(crate) cookies: Arc<dyn xianyu_domain::CookieSink>,
+    /// Where the account's counts go.
+    pub(crate) metrics: Arc<dyn xianyu_domain::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for AccountSender {
@@ -97,6 +108,11 @@ impl std::fmt::Debug for AccountSender {
 }
 
 impl AccountSender {
+    /// Counts one event of this account.
+    pub(crate) fn count(&self, event: xianyu_domain::metrics::MetricEvent<'_>) {
+        self.metrics.record(self.account, event);
+    }
+
     /// Publishes a live event (nobody listening is fine).
     pub(crate) fn publish(&self, event: RunnerEvent) {
         let _ = self.events.send(event);
@@ -151,6 +167,9 @@ impl AccountSender {
             Err(_) => SendVerdict::Unconfirmed,
         };
         log::info!(target: "xianyu_runner::send", account = self.account.0; "send to chat {cid}: {}", if verdict.is_ok() { "ok" } else { "rejected" });
+        self.count(xianyu_domain::metrics::MetricEvent::MessageOut {
+            verdict: verdict.name(),
+        });
         if verdict.is_ok() {
             let record = MessageRecord {
                 account: self.account,
@@ -232,6 +251,7 @@ impl AccountSender {
         let reply = crate::mtop_client::call_shared(
             &self.mtop,
             &self.cookies,
+            &*self.metrics,
             self.account,
             &self.jar,
             req,

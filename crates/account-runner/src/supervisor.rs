@@ -41,6 +41,8 @@ pub struct Ports {
     pub status: Arc<dyn StatusSink>,
     /// Dedupe, history and chat pauses.
     pub messages: Arc<dyn MessageLog>,
+    /// Where the per-account counts go (`NoMetrics` to count nothing).
+    pub metrics: Arc<dyn xianyu_domain::metrics::Metrics>,
 }
 
 /// A change to an account that the supervisor must act on.
@@ -220,6 +222,7 @@ impl Supervisor {
             uploader: self.inner.uploader.clone(),
             mtop: deps.mtop.clone(),
             cookies: deps.ports.cookies.clone(),
+            metrics: deps.ports.metrics.clone(),
         };
         let last_frame_at = Arc::new(AtomicI64::new(0));
         let publisher = StatusPublisher {

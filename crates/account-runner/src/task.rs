@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
+use xianyu_domain::metrics::MetricEvent;
 use xianyu_domain::{AccountId, AccountRuntimeStatus, AccountStatus, RunnableAccount};
 
 const TARGET: &str = "xianyu_runner::task";
@@ -265,6 +266,10 @@ impl AccountTask {
         cmds: &mut mpsc::Receiver<SessionCmd>,
         stop: &mut watch::Receiver<bool>,
     ) -> bool {
+        self.deps
+            .ports
+            .metrics
+            .record(self.account.id, MetricEvent::Reconnect);
         let delay = self.deps.cfg.backoff_delay(failures, rand::random::<f64>());
         let next = now_ms() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
         log::info!(target: TARGET, account = self.account.id.0; "{} (failure {failures}), retry in {delay:?}", err.code());
@@ -303,6 +308,12 @@ impl AccountTask {
             RunnerError::CaptchaRequired { url } => (AccountStatus::CaptchaRequired, url.clone()),
             _ => (AccountStatus::CookieInvalid, None),
         };
+        self.deps.ports.metrics.record(
+            self.account.id,
+            MetricEvent::Risk {
+                kind: status.as_str(),
+            },
+        );
         self.publisher
             .set(status, Some(err.to_string()), None, url)
             .await;
@@ -318,9 +329,24 @@ async fn fetch_token(
     did: &str,
 ) -> Result<String> {
     let req = goofish_protocol::mtop::login_token(did);
-    let reply =
-        crate::mtop_client::call_shared(&deps.mtop, &deps.ports.cookies, id, jar, &req).await?;
-    crate::mtop_client::access_token(&reply.data)
+    let token = match crate::mtop_client::call_shared(
+        &deps.mtop,
+        &deps.ports.cookies,
+        &*deps.ports.metrics,
+        id,
+        jar,
+        &req,
+    )
+    .await
+    {
+        Ok(reply) => crate::mtop_client::access_token(&reply.data),
+        Err(e) => Err(e),
+    };
+    let result = token.as_ref().map_or_else(RunnerError::code, |_| "ok");
+    deps.ports
+        .metrics
+        .record(id, MetricEvent::TokenRefresh { result });
+    token
 }
 
 /// While connected: refresh the token every interval; a different token ends the session

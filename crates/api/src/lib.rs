@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod error;
+pub mod metrics;
 mod middleware;
 pub mod openapi;
 mod ratelimit;

@@ -11,7 +11,8 @@ use actix_web::middleware::{ErrorHandlerResponse, Next};
 use actix_web::{Error, HttpMessage};
 use std::time::Instant;
 
-/// Logs method, path (without query), status, duration and user id (`user` field) — never
+/// Counts every request in the metrics (route pattern, method, status, latency) and logs its
+/// method, path (without query), status, duration and user id (`user` field) — never
 /// bodies, headers or query strings; the dashboard's static files only at debug level.
 pub async fn log_requests(
     req: ServiceRequest,
@@ -20,8 +21,24 @@ pub async fn log_requests(
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
+    let metrics = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|s| s.metrics.clone());
     let res = next.call(req).await;
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let secs = start.elapsed().as_secs_f64();
+    let ms = secs * 1000.0;
+    if let Some(m) = metrics {
+        let (route, status) = match &res {
+            Ok(r) => (r.request().match_pattern(), r.status().as_u16()),
+            Err(e) => (None, e.as_response_error().status_code().as_u16()),
+        };
+        m.http(
+            route.as_deref().unwrap_or("unmatched"),
+            method.as_str(),
+            status,
+            secs,
+        );
+    }
     // The dashboard's own files are noise in a seller's log: at debug, unless they fail.
     let quiet = (path == "/" || path.starts_with("/assets/") || path == "/favicon.svg")
         && res.as_ref().is_ok_and(|r| r.status().as_u16() < 400);

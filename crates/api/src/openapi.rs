@@ -30,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "delivery", description = "Delivery rules and the delivery preview. Only the caller's enabled rules count; a rule matches by item id or by keyword in the folded title/local description; a spec-specific rule beats spec-less ones; exactly one rule must remain (else no_rule or ambiguous)."),
         (name = "orders", description = "Orders of the caller's accounts with their state history and delivery records, per-day summaries, the review list of deliveries (`uncertain` ones wait for a human) and manual re-delivery. Days are Asia/Shanghai calendar days."),
         (name = "stats", description = "Statistics of the caller's accounts (Asia/Shanghai days)"),
-        (name = "system", description = "Health")
+        (name = "system", description = "Health and Prometheus metrics")
     )
 )]
 pub struct ApiDoc;
@@ -48,6 +48,10 @@ impl Modify for BearerAuth {
                     .bearer_format("JWT")
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
 }

@@ -41,6 +41,7 @@ impl RunnerHost {
         endpoints: Endpoints,
         config: RunnerConfig,
         delivery: DeliveryConfig,
+        metrics: Arc<dyn xianyu_domain::metrics::Metrics>,
     ) -> Result<Arc<Self>, BootstrapError> {
         let workflow = OrderWorkflow::new(Arc::new(store.clone()), images.clone(), delivery);
         workflow
@@ -62,6 +63,7 @@ impl RunnerHost {
             cookies: Arc::new(store.clone()),
             status: Arc::new(store.clone()),
             messages: Arc::new(store.clone()),
+            metrics,
         };
         let (tx, rx) = std::sync::mpsc::channel();
         runtime.spawn(async move {
@@ -224,6 +226,15 @@ impl RunnerHost {
                 tokio::time::sleep(every).await;
             }
         });
+    }
+
+    /// The connection state of every running account, by id.
+    pub fn states(&self) -> Vec<(AccountId, xianyu_domain::AccountStatus)> {
+        self.supervisor
+            .running()
+            .into_iter()
+            .filter_map(|id| self.supervisor.status(id).map(|s| (id, s.status)))
+            .collect()
     }
 
     /// The live status of a running account.

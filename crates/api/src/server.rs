@@ -4,6 +4,7 @@
 use crate::auth::JwtKeys;
 use crate::bootstrap::{BootstrapError, Bootstrapped, bootstrap};
 use crate::error::ErrorCode;
+use crate::metrics::ServerMetrics;
 use crate::ratelimit::LoginLimiter;
 use crate::runner_host::RunnerHost;
 use crate::settings::Settings;
@@ -67,6 +68,7 @@ fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
 fn start_runner(
     settings: &Settings,
     boot: &Bootstrapped,
+    metrics: Arc<ServerMetrics>,
 ) -> Result<Arc<RunnerHost>, BootstrapError> {
     let endpoints = settings.goofish_endpoints();
     log::info!(target: "xianyu::server", "Goofish endpoints: {endpoints:?}");
@@ -80,6 +82,7 @@ fn start_runner(
         endpoints,
         settings.runner_config(),
         settings.delivery.clone(),
+        metrics,
     )?;
     host.start_item_sync(
         &boot.store,
@@ -106,10 +109,13 @@ fn app_state(
     boot: &Bootstrapped,
     runner: Arc<RunnerHost>,
     logs: Arc<Collector>,
+    metrics: Arc<ServerMetrics>,
 ) -> AppState {
     AppState {
         runner,
         logs,
+        metrics,
+        metrics_token: settings.metrics_token.as_deref().map(Arc::from),
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),
@@ -175,8 +181,9 @@ pub async fn run_with(
         announce_admin(&settings, pw);
     }
     setup(&boot.store)?;
-    let runner = start_runner(&settings, &boot)?;
-    let state = app_state(&settings, &boot, runner.clone(), logs.clone());
+    let metrics = Arc::new(ServerMetrics::new());
+    let runner = start_runner(&settings, &boot, metrics.clone())?;
+    let state = app_state(&settings, &boot, runner.clone(), logs.clone(), metrics);
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -205,7 +212,8 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
     let logs = start_logs(&settings)?;
     let boot = bootstrap(&settings)?;
     let created_admin_password = boot.created_admin_password.clone();
-    let runner = start_runner(&settings, &boot)?;
+    let metrics = Arc::new(ServerMetrics::new());
+    let runner = start_runner(&settings, &boot, metrics.clone())?;
     let thread_runner = runner.clone();
     let thread_logs = logs.clone();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -214,7 +222,7 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot, thread_runner, thread_logs);
+                let state = app_state(&settings, &boot, thread_runner, thread_logs, metrics);
                 match build(&settings, state) {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));

@@ -52,6 +52,9 @@ pub struct Settings {
     /// The most one day's log file may grow to, in MiB (`XIANYU_LOG_FILE_MAX_MB`, default 64);
     /// later records of that day stay in memory only.
     pub log_file_max_mb: u64,
+    /// Bearer token that `/metrics` requires (`XIANYU_METRICS_TOKEN`); unset, `/metrics`
+    /// answers 404.
+    pub metrics_token: Option<String>,
     /// Tunables of automatic delivery (retry pauses, bargain delay); not read from the
     /// environment or the file: the defaults follow the spec, embedders and tests may change them.
     pub delivery: xianyu_runner::DeliveryConfig,
@@ -68,6 +71,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("session_hours", &self.session_hours)
             .field("workers", &self.workers)
             .field("log", &self.log)
@@ -102,6 +106,7 @@ impl Default for Settings {
             log_buffer: 20_000,
             log_retention_days: 14,
             log_file_max_mb: 64,
+            metrics_token: None,
             delivery: xianyu_runner::DeliveryConfig::default(),
         }
     }
@@ -145,6 +150,8 @@ pub struct SettingsFile {
     pub log_retention_days: Option<u32>,
     /// See [`Settings::log_file_max_mb`].
     pub log_file_max_mb: Option<u64>,
+    /// See [`Settings::metrics_token`].
+    pub metrics_token: Option<String>,
 }
 
 impl SettingsFile {
@@ -180,6 +187,7 @@ impl Settings {
         self.database_url = file.database_url.or(self.database_url);
         self.secret_key = file.secret_key.or(self.secret_key);
         self.jwt_secret = file.jwt_secret.or(self.jwt_secret);
+        self.metrics_token = file.metrics_token.or(self.metrics_token);
         self.workers = file.workers.or(self.workers);
         self.goofish_h5api_base = file.goofish_h5api_base.or(self.goofish_h5api_base);
         self.goofish_ws_url = file.goofish_ws_url.or(self.goofish_ws_url);

@@ -26,6 +26,10 @@ pub struct AppState {
     pub started: Instant,
     /// This server's log records: ring, live tail, daily files.
     pub logs: Arc<xianyu_logs::Collector>,
+    /// The server's Prometheus series.
+    pub metrics: Arc<crate::metrics::ServerMetrics>,
+    /// What `/metrics` requires as bearer token; `None` = `/metrics` is off (404).
+    pub metrics_token: Option<Arc<str>>,
     /// The live Goofish connections.
     pub runner: Arc<RunnerHost>,
     /// Session lifetime.

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod delivery;
 pub mod error;
 pub mod ids;
+pub mod metrics;
 pub mod orders;
 pub mod ports;
 pub mod replies;

@@ -90,6 +90,12 @@ impl Store {
         Ok(())
     }
 
+    /// Connections of the pool: `(open, idle)`.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+
     fn conn(&self) -> Result<connection::PooledConn, StoreError> {
         self.pool
             .get()

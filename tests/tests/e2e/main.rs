@@ -19,6 +19,7 @@ mod image_replies;
 mod keywords_xlsx;
 mod live;
 mod logs;
+mod metrics;
 mod orders_api;
 mod replies;
 mod secrets;

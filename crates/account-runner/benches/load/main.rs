@@ -280,6 +280,7 @@ pub(crate) fn run_child(args: &Args, n: usize) -> Result<Value> {
                 cookies: ports.clone(),
                 status: ports.clone(),
                 messages: ports.clone(),
+                metrics: Arc::new(xianyu_domain::metrics::NoMetrics),
             },
             endpoints,
             config,

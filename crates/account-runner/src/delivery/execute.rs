@@ -82,6 +82,9 @@ impl OrderWorkflow {
             log::warn!(target: TARGET, account = account.0; "order {order_id}: recording outcome: {e}");
         }
         log::info!(target: TARGET, account = account.0; "order {order_id}: {}: {}", outcome.code(), report.message);
+        sender.count(xianyu_domain::metrics::MetricEvent::Delivery {
+            outcome: outcome.code(),
+        });
         sender.publish(outcome_event(account, order_id, outcome, &report.message));
         report
     }

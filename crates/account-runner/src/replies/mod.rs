@@ -130,6 +130,10 @@ impl AutoReplies {
             now_ms: crate::now_ms(),
         };
         let decision = decide::decide(&snapshot, &msg, &c);
+        ctx.sender
+            .count(xianyu_domain::metrics::MetricEvent::AutoReply {
+                source: decision.source(),
+            });
         let content = match &decision.reply {
             Some(ReplyOut::Text(t)) => SendContent::Text(t.clone()),
             Some(ReplyOut::Image { image_ref }) => {
@@ -145,11 +149,7 @@ impl AutoReplies {
             .sender
             .send(&m.cid, &m.sender_id, content, MessageDirection::AutoReply)
             .await?;
-        let verdict_name = match &verdict {
-            SendVerdict::Accepted { .. } => "accepted",
-            SendVerdict::Rejected { .. } => "rejected",
-            SendVerdict::Unconfirmed => "unconfirmed",
-        };
+        let verdict_name = verdict.name();
         let record = ReplyRecord {
             account,
             cid: m.cid.clone(),

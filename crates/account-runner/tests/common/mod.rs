@@ -319,6 +319,7 @@ impl Env {
             cookies: self.mem.clone(),
             status: self.mem.clone(),
             messages: self.mem.clone(),
+            metrics: Arc::new(xianyu_domain::metrics::NoMetrics),
         }
     }
 

@@ -271,6 +271,7 @@ async fn soak_50_accounts_random_drops_every_message_handled_exactly_once() {
         cookies: mem.clone(),
         status: mem.clone(),
         messages: mem.clone(),
+        metrics: Arc::new(xianyu_domain::metrics::NoMetrics),
     };
     let sup = Supervisor::start(ports, endpoints(&sim), cfg, Arc::new(Handler(soak.clone())))
         .await

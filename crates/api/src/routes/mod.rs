@@ -14,6 +14,7 @@ mod extract;
 pub mod health;
 pub mod items;
 pub mod logs;
+pub mod metrics;
 pub mod orders;
 pub mod replies;
 pub mod settings;
@@ -53,7 +54,7 @@ macro_rules! api_routes {
 }
 
 api_routes! {
-    root: [health::health],
+    root: [health::health, metrics::metrics],
     v1: [
         auth::login,
         auth::logout,

@@ -122,6 +122,18 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// Which kind of rule answered, for counting: `item`, `keyword`, `ai`, `default`, or `none`
+    /// (a gate stopped it, a silent rule fired, or nothing matched).
+    pub fn source(&self) -> &'static str {
+        match (self.reply.is_some(), self.decided_by) {
+            (true, Some(Level::ItemReply)) => "item",
+            (true, Some(Level::ItemKeyword | Level::GeneralKeyword)) => "keyword",
+            (true, Some(Level::Ai)) => "ai",
+            (true, Some(Level::ItemDefault | Level::AccountDefault)) => "default",
+            _ => "none",
+        }
+    }
+
     /// The explanation as text, one step per line.
     pub fn explain(&self) -> String {
         self.steps
