@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod orders;
 pub mod ports;
 pub mod replies;
+pub mod stats;
 pub mod user;
 
 pub use account::{

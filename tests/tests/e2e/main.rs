@@ -23,4 +23,5 @@ mod metrics;
 mod orders_api;
 mod replies;
 mod secrets;
+mod stats;
 mod system;

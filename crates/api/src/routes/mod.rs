@@ -140,6 +140,7 @@ api_routes! {
         orders::redeliver,
         orders::deliveries::list_deliveries,
         stats::today,
+        stats::stats,
         error_codes::list_error_codes,
     ],
 }

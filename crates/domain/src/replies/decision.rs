@@ -35,6 +35,18 @@ pub enum Level {
 }
 
 impl Level {
+    /// The kind of rule this level answers with, for counting: `item`, `keyword`, `ai`,
+    /// `default`; `none` for the gates.
+    pub fn source(self) -> &'static str {
+        match self {
+            Self::ItemReply => "item",
+            Self::ItemKeyword | Self::GeneralKeyword => "keyword",
+            Self::Ai => "ai",
+            Self::ItemDefault | Self::AccountDefault => "default",
+            _ => "none",
+        }
+    }
+
     /// Whether this level only suppresses replies (a gate) rather than answering (a rule).
     pub fn is_gate(self) -> bool {
         self <= Level::MinInterval
@@ -125,11 +137,8 @@ impl Decision {
     /// Which kind of rule answered, for counting: `item`, `keyword`, `ai`, `default`, or `none`
     /// (a gate stopped it, a silent rule fired, or nothing matched).
     pub fn source(&self) -> &'static str {
-        match (self.reply.is_some(), self.decided_by) {
-            (true, Some(Level::ItemReply)) => "item",
-            (true, Some(Level::ItemKeyword | Level::GeneralKeyword)) => "keyword",
-            (true, Some(Level::Ai)) => "ai",
-            (true, Some(Level::ItemDefault | Level::AccountDefault)) => "default",
+        match (&self.reply, self.decided_by) {
+            (Some(_), Some(level)) => level.source(),
             _ => "none",
         }
     }

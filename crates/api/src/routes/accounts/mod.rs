@@ -56,7 +56,8 @@ fn not_found() -> ApiError {
     ApiError::new(ErrorCode::AccountNotFound, "account not found")
 }
 
-fn store_err(e: StoreError) -> ApiError {
+/// A store error of an account route: a missing account is `account_not_found`.
+pub(crate) fn store_err(e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => not_found(),
         StoreError::Conflict(_) => ApiError::new(
