@@ -29,6 +29,7 @@ const ROUTES = [
   { path: '/orders', load: () => import('./pages/orders.js') },
   { path: '/orders/:order', load: () => import('./pages/order-detail.js') },
   { path: '/review', load: () => import('./pages/review.js') },
+  { path: '/stats', load: () => import('./pages/stats.js') },
   { path: '/logs', load: () => import('./pages/logs.js') },
   { path: '/users', load: () => import('./pages/users.js') },
   { path: '/settings', load: () => import('./pages/settings.js') },

@@ -51,7 +51,8 @@ export function DayChart({ days, series, moneyFmt, height = 240, label, xLabel }
         axes: [
           { ...axis, values: (u, ticks) => ticks.map((ts) => new Date(ts * 1000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' }).slice(5)) },
           { ...axis, scale: 'count', size: 40 },
-          { ...axis, scale: 'money', side: 1, grid: { show: false }, size: 60, values: (u, ticks) => ticks.map((v) => moneyFmt(v)) },
+          // the right axis only when a series uses it
+          ...(series.some((s) => s.scale === 'money') ? [{ ...axis, scale: 'money', side: 1, grid: { show: false }, size: 60, values: (u, ticks) => ticks.map((v) => moneyFmt(v)) }] : []),
         ],
         series: [
           { label: xLabel, value: (u, ts) => (ts == null ? '' : new Date(ts * 1000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' })) },
@@ -59,7 +60,7 @@ export function DayChart({ days, series, moneyFmt, height = 240, label, xLabel }
             const color = cssVar(s.color) || '#888';
             return s.kind === 'bar'
               ? { label: s.label, scale: s.scale, stroke: color, fill: color + '55', width: 1, paths: bars, points: { show: false }, value: (u, v) => (v == null ? '' : s.scale === 'money' ? moneyFmt(v) : v) }
-              : { label: s.label, scale: s.scale, stroke: color, width: 2, points: { size: 5, fill: color }, value: (u, v) => (v == null ? '' : v) };
+              : { label: s.label, scale: s.scale, stroke: color, width: 2, points: { size: 5, fill: color }, value: (u, v) => (v == null ? '' : s.scale === 'money' ? moneyFmt(v) : v) };
           }),
         ],
       };

@@ -28,7 +28,10 @@ const NAV = [
     { id: 'orders', path: '/orders', icon: 'order' },
     { id: 'review', path: '/review', icon: 'alert' },
   ] },
-  { group: 'system', items: [{ id: 'logs', path: '/logs', icon: 'file' }] },
+  { group: 'system', items: [
+    { id: 'stats', path: '/stats', icon: 'zap' },
+    { id: 'logs', path: '/logs', icon: 'file' },
+  ] },
   { group: 'admin', admin: true, items: [
     { id: 'users', path: '/users', icon: 'users' },
     { id: 'settings', path: '/settings', icon: 'settings' },

@@ -13,6 +13,7 @@ mod orders;
 mod pages;
 mod replies;
 mod session;
+mod stats;
 
 use serde_json::{Value, json};
 use xianyu_tests::{Backend, TestServer, sim_call};

@@ -39,6 +39,7 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
         ("/delivery-rules".to_owned(), "page-delivery-rules"),
         ("/orders".to_owned(), "page-orders"),
         ("/review".to_owned(), "page-review"),
+        ("/stats".to_owned(), "page-stats"),
         ("/logs".to_owned(), "page-logs"),
         ("/users".to_owned(), "page-users"),
         ("/settings".to_owned(), "page-settings"),
@@ -84,10 +85,16 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
                             vec![],
                         )
                         .await;
-                    assert!(
-                        overflow.as_i64().unwrap_or(0) <= 1,
-                        "{route} ({lang}) scrolls sideways at {width} px by {overflow} px"
-                    );
+                    if overflow.as_i64().unwrap_or(0) > 1 {
+                        // name the widest culprits (deepest first), to fix them
+                        let wide = b
+                            .js(
+                                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));",
+                                vec![],
+                            )
+                            .await;
+                        panic!("{route} ({lang}) scrolls sideways at {width} px by {overflow} px: {wide}");
+                    }
                 }
                 let scheme = b
                     .js(
