@@ -33,6 +33,7 @@ const ROUTES = [
   { path: '/logs', load: () => import('./pages/logs.js') },
   { path: '/users', load: () => import('./pages/users.js') },
   { path: '/settings', load: () => import('./pages/settings.js') },
+  { path: '/system', load: () => import('./pages/system.js') },
 ];
 
 class Boundary extends Component {

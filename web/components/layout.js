@@ -35,6 +35,7 @@ const NAV = [
   { group: 'admin', admin: true, items: [
     { id: 'users', path: '/users', icon: 'users' },
     { id: 'settings', path: '/settings', icon: 'settings' },
+    { id: 'system', path: '/system', icon: 'monitor' },
   ] },
 ];
 

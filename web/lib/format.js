@@ -97,3 +97,16 @@ export function num(n) {
   if (n == null || isNaN(n)) return '—';
   return Number(n).toLocaleString(lang.get());
 }
+
+/** A byte count for people: 1.5 MB. */
+export function fileSize(n) {
+  if (n == null) return '—';
+  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i ? 1 : 0)} ${u[i]}`;
+}

@@ -9,22 +9,20 @@ import { yuan, num, shanghaiDay } from '../lib/format.js';
 import { PageHeader, Panel, Stat, StatusBadge, ErrorBox, Loading, Empty, Notice, ATTENTION } from '../components/ui.js';
 import { DayChart } from '../components/chart.js';
 
-/** Sum the per-account order summaries into one series per day. */
-async function loadSummary(list, days) {
-  const results = await Promise.allSettled(list.slice(0, 50).map((a) => get(`/accounts/${a.id}/orders/summary`, { days })));
-  const byDay = new Map();
-  for (const r of results) {
-    if (r.status !== 'fulfilled') continue;
-    for (const d of r.value.days) {
-      const cur = byDay.get(d.day) || { day: d.day, placed: 0, paid: 0, paid_amount_fen: 0, deliveries_sent: 0 };
-      cur.placed += d.placed;
-      cur.paid += d.paid;
-      cur.paid_amount_fen += d.paid_amount_fen;
-      cur.deliveries_sent += d.deliveries_sent;
-      byDay.set(d.day, cur);
-    }
-  }
-  return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+/** The last `days` days of every account, in one request (GET /stats). */
+async function loadSummary(days) {
+  const to = shanghaiDay();
+  const d = new Date(to + 'T12:00:00+08:00');
+  d.setUTCDate(d.getUTCDate() - (days - 1));
+  const from = d.toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+  const r = await get('/stats', { from, to });
+  return r.days.map((x) => ({
+    day: x.day,
+    placed: x.orders_placed,
+    paid: x.orders_paid,
+    paid_amount_fen: x.revenue_fen,
+    deliveries_sent: x.deliveries.delivered || 0,
+  }));
 }
 
 function Attention({ list }) {
@@ -67,7 +65,7 @@ export default function Overview() {
   const list = s.list || [];
   const ids = (s.list ? 'L' : '') + list.map((a) => a.id).join(',');
   const today = useAsync(() => get('/stats/today'), []);
-  const summary = useAsync(() => (s.list ? loadSummary(list, days) : new Promise(() => {})), [ids, days]);
+  const summary = useAsync(() => loadSummary(days), [ids, days]);
   const refresh = useDebounced(() => {
     today.reload();
     summary.reload();

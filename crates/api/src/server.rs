@@ -116,6 +116,14 @@ fn app_state(
         logs,
         metrics,
         metrics_token: settings.metrics_token.as_deref().map(Arc::from),
+        log_settings: {
+            let c = settings.log_config();
+            crate::state::LogSettings {
+                buffer: c.buffer,
+                retention_days: c.retention_days,
+                file_max_mb: c.max_file_bytes / (1024 * 1024),
+            }
+        },
         store: boot.store.clone(),
         jwt: Arc::new(JwtKeys::new(&boot.jwt_secret)),
         limiter: Arc::new(LoginLimiter::default()),

@@ -9,6 +9,17 @@ use std::sync::Arc;
 use std::time::Instant;
 use xianyu_persistence::Store;
 
+/// The log collector's settings in effect.
+#[derive(Debug, Clone, Copy)]
+pub struct LogSettings {
+    /// Records kept in memory.
+    pub buffer: usize,
+    /// Days of files kept.
+    pub retention_days: u32,
+    /// Size cap of one day's file, MiB.
+    pub file_max_mb: u64,
+}
+
 /// Everything handlers share; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -26,6 +37,8 @@ pub struct AppState {
     pub started: Instant,
     /// This server's log records: ring, live tail, daily files.
     pub logs: Arc<xianyu_logs::Collector>,
+    /// The log settings in effect (shown on the system page).
+    pub log_settings: LogSettings,
     /// The server's Prometheus series.
     pub metrics: Arc<crate::metrics::ServerMetrics>,
     /// What `/metrics` requires as bearer token; `None` = `/metrics` is off (404).

@@ -15,6 +15,7 @@ pub mod health;
 pub mod items;
 pub mod logs;
 pub mod metrics;
+pub mod observability;
 pub mod orders;
 pub mod replies;
 pub mod settings;
@@ -141,6 +142,7 @@ api_routes! {
         orders::deliveries::list_deliveries,
         stats::today,
         stats::stats,
+        observability::observability,
         error_codes::list_error_codes,
     ],
 }

@@ -14,6 +14,7 @@ mod pages;
 mod replies;
 mod session;
 mod stats;
+mod system;
 
 use serde_json::{Value, json};
 use xianyu_tests::{Backend, TestServer, sim_call};

@@ -43,6 +43,7 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
         ("/logs".to_owned(), "page-logs"),
         ("/users".to_owned(), "page-users"),
         ("/settings".to_owned(), "page-settings"),
+        ("/system".to_owned(), "page-system"),
     ];
     let password = site.password.clone();
     run("pages", &site.base(), |b| async move {
