@@ -156,9 +156,14 @@ impl FileSink {
             q.records.pop_front();
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
         }
+        // The writer only sleeps on an empty queue: wake it on the first record, not on each
+        // (a wake-up is a system call).
+        let was_empty = q.records.is_empty();
         q.records.push_back(r);
         drop(q);
-        self.shared.wake.notify_one();
+        if was_empty {
+            self.shared.wake.notify_one();
+        }
     }
 
     /// Records dropped (queue full or file at its cap).

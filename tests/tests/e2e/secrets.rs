@@ -18,7 +18,27 @@ impl log::Log for Capture {
         true
     }
     fn log(&self, record: &log::Record) {
-        let line = format!("{} {} {}\n", record.level(), record.target(), record.args());
+        // the raw record, before the product's redaction: fields too (`user=1`)
+        struct Fields(String);
+        impl<'k> log::kv::VisitSource<'k> for Fields {
+            fn visit_pair(
+                &mut self,
+                key: log::kv::Key<'k>,
+                value: log::kv::Value<'k>,
+            ) -> Result<(), log::kv::Error> {
+                self.0.push_str(&format!(" {key}={value}"));
+                Ok(())
+            }
+        }
+        let mut fields = Fields(String::new());
+        let _ = record.key_values().visit(&mut fields);
+        let line = format!(
+            "{} {} {}{}\n",
+            record.level(),
+            record.target(),
+            record.args(),
+            fields.0
+        );
         LOG.lock().unwrap().push_str(&line);
     }
     fn flush(&self) {}
