@@ -12,18 +12,45 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock, Weak};
-use tokio::sync::broadcast;
 
-/// A record as a live tail receives it.
-pub type TailEntry = Entry;
+/// What one look of a live tail found.
+#[derive(Debug, Default)]
+pub struct TailBatch {
+    /// New records, oldest first.
+    pub entries: Vec<Entry>,
+    /// Records that left the ring before this tail read them.
+    pub missed: u64,
+}
+
+/// A live tail: a reader's position in a collector's ring. It reads what is new when it looks
+/// (every few hundred ms), so a record costs the logger no wake-up of any reader, and a reader
+/// that stalls only misses what the ring let go of (counted), never holds the logger up.
+#[derive(Debug)]
+pub struct Tail {
+    after: u64,
+}
+
+impl Tail {
+    /// Up to `limit` records logged since the last look.
+    pub fn poll(&mut self, logs: &Collector, limit: usize) -> TailBatch {
+        let (entries, missed) = logs.ring.after(self.after, limit);
+        if let Some(last) = entries.last() {
+            self.after = last.id;
+        } else if missed > 0 {
+            self.after = logs.ring.newest_id();
+        }
+        if missed > 0 {
+            logs.tail_dropped.fetch_add(missed, Ordering::Relaxed);
+        }
+        TailBatch { entries, missed }
+    }
+}
 
 /// Settings of a collector.
 #[derive(Debug, Clone)]
 pub struct CollectorConfig {
     /// Records kept in memory (`XIANYU_LOG_BUFFER`, default 20,000).
     pub buffer: usize,
-    /// Records a live tail may fall behind before it loses the oldest.
-    pub tail_capacity: usize,
     /// Where the daily files go (`<data dir>/logs`); `None` writes no files.
     pub dir: Option<PathBuf>,
     /// Days of files kept (`XIANYU_LOG_RETENTION_DAYS`, default 14).
@@ -38,7 +65,6 @@ impl Default for CollectorConfig {
     fn default() -> Self {
         Self {
             buffer: 20_000,
-            tail_capacity: 1_024,
             dir: None,
             retention_days: 14,
             max_file_bytes: 64 * 1024 * 1024,
@@ -54,14 +80,13 @@ pub struct DropCounts {
     pub ring_evicted: u64,
     /// Not written to a file (queue full, file at its size cap, disk error).
     pub file: u64,
-    /// Missed by live tails that fell behind.
+    /// Missed by live tails that fell a whole ring behind.
     pub tail: u64,
 }
 
 /// One server's view of the process's records: ring, live tail and files.
 pub struct Collector {
     ring: Ring,
-    tail: broadcast::Sender<TailEntry>,
     tail_dropped: AtomicU64,
     files: Option<FileSink>,
     dir: Option<PathBuf>,
@@ -91,10 +116,8 @@ impl Collector {
             )?),
             None => None,
         };
-        let (tail, _) = broadcast::channel(cfg.tail_capacity.max(1));
         Ok(Arc::new(Self {
             ring: Ring::new(cfg.buffer),
-            tail,
             tail_dropped: AtomicU64::new(0),
             files,
             dir: cfg.dir,
@@ -119,13 +142,7 @@ impl Collector {
 
     /// Takes one (already redacted) record into every sink; never waits on a consumer.
     pub fn accept(&self, record: Arc<LogRecord>) {
-        let id = self.ring.push(record.clone());
-        if self.tail.receiver_count() > 0 {
-            let _ = self.tail.send(Entry {
-                id,
-                record: record.clone(),
-            });
-        }
+        self.ring.push(record.clone());
         if let Some(f) = &self.files {
             f.push(record);
         }
@@ -142,15 +159,11 @@ impl Collector {
         self.ring.query(query, scope, before, limit)
     }
 
-    /// A live tail of every record from now on; a receiver that falls more than
-    /// `tail_capacity` behind loses the oldest (report them with [`Collector::count_tail_drops`]).
-    pub fn subscribe(&self) -> broadcast::Receiver<TailEntry> {
-        self.tail.subscribe()
-    }
-
-    /// Counts records a live tail missed.
-    pub fn count_tail_drops(&self, n: u64) {
-        self.tail_dropped.fetch_add(n, Ordering::Relaxed);
+    /// A live tail of every record from now on (see [`Tail`]).
+    pub fn tail(&self) -> Tail {
+        Tail {
+            after: self.ring.newest_id(),
+        }
     }
 
     /// Records let go of so far, per sink.

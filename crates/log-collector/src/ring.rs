@@ -55,6 +55,33 @@ impl Ring {
         g.front_id + g.records.len() as u64 - 1
     }
 
+    /// Up to `limit` records newer than `after`, oldest first, and how many newer ones were
+    /// evicted before they could be read (a reader that fell a whole ring behind).
+    pub(crate) fn after(&self, after: u64, limit: usize) -> (Vec<Entry>, u64) {
+        let g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let missed = g.front_id.saturating_sub(after.saturating_add(1));
+        let first = after.saturating_add(1).max(g.front_id);
+        let start = usize::try_from(first - g.front_id).unwrap_or(usize::MAX);
+        let entries = g
+            .records
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(limit)
+            .map(|(i, r)| Entry {
+                id: g.front_id + i as u64,
+                record: r.clone(),
+            })
+            .collect();
+        (entries, missed)
+    }
+
+    /// The id of the newest record (0 when empty and nothing was ever pushed).
+    pub(crate) fn newest_id(&self) -> u64 {
+        let g = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        g.front_id + g.records.len() as u64 - 1
+    }
+
     /// Records evicted to make room.
     pub(crate) fn evicted(&self) -> u64 {
         self.evicted.load(Ordering::Relaxed)
@@ -154,6 +181,25 @@ mod tests {
         assert_eq!(times, vec![4, 3, 2]);
         assert_eq!(page.entries[0].id, 5);
         assert_eq!(page.next_cursor, None);
+    }
+
+    #[test]
+    fn a_reader_gets_what_is_newer_and_learns_what_it_missed() {
+        let ring = Ring::new(3);
+        assert_eq!(ring.newest_id(), 0);
+        ring.push(rec(0));
+        let (e, missed) = ring.after(0, 10);
+        assert_eq!((e.len(), e[0].id, missed), (1, 1, 0));
+        for i in 1..6 {
+            ring.push(rec(i));
+        }
+        // ids 4, 5, 6 are held; 2 and 3 went before the reader came back
+        let (e, missed) = ring.after(1, 10);
+        assert_eq!(e.iter().map(|e| e.id).collect::<Vec<_>>(), vec![4, 5, 6]);
+        assert_eq!(missed, 2);
+        let (e, missed) = ring.after(6, 10);
+        assert!(e.is_empty() && missed == 0);
+        assert_eq!(ring.after(4, 1).0[0].id, 5);
     }
 
     #[test]

@@ -12,16 +12,21 @@ use actix_ws::{Message, MessageStream, Session};
 use futures_util::StreamExt;
 use serde_json::json;
 use std::collections::HashMap;
-use tokio::sync::broadcast::error::RecvError;
+use std::time::Duration;
 use xianyu_domain::AccountId;
 use xianyu_logs::{LogQuery, LogScope};
+
+/// How often a tail looks for new records.
+const LOOK_EVERY: Duration = Duration::from_millis(250);
+/// The most records a tail reads per look (a busier server catches up over the next looks).
+const BATCH: usize = 2_000;
 
 /// Open the live log tail.
 #[utoipa::path(
     tag = "logs",
     params(LogParams),
     responses(
-        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), log (one record, fields as in GET /logs), lagged (records were missed because the reader fell behind; `missed` says how many), error (authentication or filter failed)"),
+        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), log (one record, fields as in GET /logs), lagged (records left the server's memory before this tail read them; `missed` says how many), error (authentication or filter failed)"),
         (status = 401, description = "invalid or missing token"),
     )
 )]
@@ -86,7 +91,9 @@ async fn forward(
     mut session: Session,
     mut stream: MessageStream,
 ) {
-    let mut feed = state.logs.subscribe();
+    let mut reader = state.logs.tail();
+    let mut every = tokio::time::interval(LOOK_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // accounts created after the tail opened: checked once each
     let mut later: HashMap<AccountId, bool> = HashMap::new();
     loop {
@@ -96,8 +103,14 @@ async fn forward(
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => { let _ = session.close(None).await; return; }
                 Some(Ok(_)) => {}
             },
-            entry = feed.recv() => match entry {
-                Ok(e) => {
+            _ = every.tick() => {
+                let batch = reader.poll(&state.logs, BATCH);
+                if batch.missed > 0
+                    && session.text(json!({"type": "lagged", "missed": batch.missed}).to_string()).await.is_err()
+                {
+                    return;
+                }
+                for e in batch.entries {
                     if !query.matches(&e.record) {
                         continue;
                     }
@@ -112,11 +125,6 @@ async fn forward(
                     v["type"] = json!("log");
                     if session.text(v.to_string()).await.is_err() { return; }
                 }
-                Err(RecvError::Lagged(n)) => {
-                    state.logs.count_tail_drops(n);
-                    if session.text(json!({"type": "lagged", "missed": n}).to_string()).await.is_err() { return; }
-                }
-                Err(RecvError::Closed) => { let _ = session.close(None).await; return; }
             },
         }
     }
