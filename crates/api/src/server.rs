@@ -104,6 +104,16 @@ fn start_logs(settings: &Settings) -> Result<Arc<Collector>, BootstrapError> {
     Ok(logs)
 }
 
+/// Tells the collector who owns each account (records about an account then name its user).
+fn note_owners(store: &xianyu_persistence::Store, logs: &Collector) {
+    match store.account_owners() {
+        Ok(pairs) => pairs
+            .into_iter()
+            .for_each(|(a, u)| logs.set_owner(a.0, u.0)),
+        Err(e) => log::warn!(target: "xianyu::server", "account owners for the logs: {e}"),
+    }
+}
+
 fn app_state(
     settings: &Settings,
     boot: &Bootstrapped,
@@ -111,6 +121,7 @@ fn app_state(
     logs: Arc<Collector>,
     metrics: Arc<ServerMetrics>,
 ) -> AppState {
+    note_owners(&boot.store, &logs);
     AppState {
         runner,
         logs,

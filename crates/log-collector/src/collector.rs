@@ -6,6 +6,7 @@
 //! directory and attaches it; several servers in one process (tests) each see every record.
 
 use crate::files::{self, FileConfig, FileSink};
+use crate::owners::Owners;
 use crate::ring::Ring;
 use crate::{Entry, LogError, LogFile, LogPage, LogQuery, LogRecord, LogScope};
 use chrono::NaiveDate;
@@ -87,6 +88,7 @@ pub struct DropCounts {
 /// One server's view of the process's records: ring, live tail and files.
 pub struct Collector {
     ring: Ring,
+    owners: Owners,
     tail_dropped: AtomicU64,
     files: Option<FileSink>,
     dir: Option<PathBuf>,
@@ -104,6 +106,7 @@ impl std::fmt::Debug for Collector {
 impl Collector {
     /// A collector (not yet attached): creates the log directory and applies the retention.
     pub fn new(cfg: CollectorConfig) -> Result<Arc<Self>, LogError> {
+        let owners = Owners::default();
         let files = match &cfg.dir {
             Some(dir) => Some(FileSink::start(
                 FileConfig {
@@ -113,11 +116,13 @@ impl Collector {
                     queue: cfg.file_queue,
                 },
                 now_ms(),
+                owners.clone(),
             )?),
             None => None,
         };
         Ok(Arc::new(Self {
             ring: Ring::new(cfg.buffer),
+            owners,
             tail_dropped: AtomicU64::new(0),
             files,
             dir: cfg.dir,
@@ -173,6 +178,21 @@ impl Collector {
             file: self.files.as_ref().map_or(0, FileSink::dropped),
             tail: self.tail_dropped.load(Ordering::Relaxed),
         }
+    }
+
+    /// Notes who owns `account`: records about it then name that user (views, files).
+    pub fn set_owner(&self, account: i64, user: i64) {
+        self.owners.set(account, user);
+    }
+
+    /// Forgets a deleted account's owner.
+    pub fn forget_account(&self, account: i64) {
+        self.owners.forget(account);
+    }
+
+    /// The user a record concerns: its own `user` field, else the owner of its account.
+    pub fn user_of(&self, record: &LogRecord) -> Option<i64> {
+        self.owners.user_of(record)
     }
 
     /// Records in memory now.

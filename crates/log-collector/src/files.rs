@@ -4,6 +4,7 @@
 //! the writer starts and when the day turns; a file that reaches the size cap takes no more
 //! records that day (counted).
 
+use crate::owners::Owners;
 use crate::{LogError, LogRecord};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -71,7 +72,7 @@ pub(crate) fn apply_retention(dir: &Path, today: NaiveDate, days: u32) -> Result
 
 /// One line of a log file: local time, level, target, fields, message (newlines escaped, so a
 /// record is always one line).
-pub(crate) fn line(r: &LogRecord) -> String {
+pub(crate) fn line(r: &LogRecord, user: Option<i64>) -> String {
     let time = local_time(r.time_ms).map_or_else(String::new, |t| {
         t.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
     });
@@ -79,7 +80,7 @@ pub(crate) fn line(r: &LogRecord) -> String {
     if let Some(a) = r.account_id {
         out.push_str(&format!(" account={a}"));
     }
-    if let Some(u) = r.user_id {
+    if let Some(u) = user {
         out.push_str(&format!(" user={u}"));
     }
     out.push_str(": ");
@@ -120,7 +121,7 @@ pub(crate) struct FileSink {
 
 impl FileSink {
     /// Creates the directory, applies the retention and starts the writer.
-    pub(crate) fn start(cfg: FileConfig, now_ms: i64) -> Result<Self, LogError> {
+    pub(crate) fn start(cfg: FileConfig, now_ms: i64, owners: Owners) -> Result<Self, LogError> {
         std::fs::create_dir_all(&cfg.dir)?;
         apply_retention(&cfg.dir, local_day(now_ms), cfg.retention_days)?;
         let shared = Arc::new(Shared {
@@ -137,7 +138,7 @@ impl FileSink {
         let s = shared.clone();
         let writer = std::thread::Builder::new()
             .name("xianyu-log-files".into())
-            .spawn(move || Writer::new(cfg, s).run())?;
+            .spawn(move || Writer::new(cfg, s, owners).run())?;
         Ok(Self {
             shared,
             capacity,
@@ -204,6 +205,7 @@ impl Drop for FileSink {
 
 struct Writer {
     cfg: FileConfig,
+    owners: Owners,
     shared: Arc<Shared>,
     open: Option<(NaiveDate, BufWriter<File>, u64)>,
     /// The day whose file reached the cap (its marker line is written).
@@ -211,9 +213,10 @@ struct Writer {
 }
 
 impl Writer {
-    fn new(cfg: FileConfig, shared: Arc<Shared>) -> Self {
+    fn new(cfg: FileConfig, shared: Arc<Shared>, owners: Owners) -> Self {
         Self {
             cfg,
+            owners,
             shared,
             open: None,
             capped: None,
@@ -265,7 +268,7 @@ impl Writer {
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let text = line(r);
+        let text = line(r, self.owners.user_of(r));
         let Some((_, file, size)) = &mut self.open else {
             return;
         };

@@ -14,6 +14,7 @@
 mod collector;
 mod error;
 mod files;
+mod owners;
 mod query;
 mod record;
 mod redact;

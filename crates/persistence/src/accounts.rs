@@ -168,6 +168,18 @@ impl Store {
         Ok(rows.into_iter().map(AccountRow::into_account).collect())
     }
 
+    /// Every account's owner: `(account, user)` (the log collector names owners with it).
+    pub fn account_owners(&self) -> Result<Vec<(AccountId, UserId)>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<(i64, i64)> = accounts::table
+            .select((accounts::id, accounts::user_id))
+            .load(&mut *conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, u)| (AccountId(a), UserId(u)))
+            .collect())
+    }
+
     /// The ids of every account of `user` (log scoping).
     pub fn account_ids(&self, user: UserId) -> Result<Vec<AccountId>, StoreError> {
         let mut conn = self.conn()?;

@@ -167,9 +167,20 @@ async fn each_user_reads_only_their_records_and_no_secret() {
     assert_eq!(text.matches(&marker).count(), 3, "all three in the file");
     assert!(!text.contains("tailsecret42") && !text.contains("zzsecretzz"));
     assert!(
-        text.contains(&format!("account={b}")),
-        "fields are in the file"
+        text.contains(&format!("account={b} user={bob_id}")),
+        "fields, with the account's owner, are in the file"
     );
+    // the record about bob's account names him, though the code that logged it named only the
+    // account
+    let (_, v) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/logs?{q}&account_id={b}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(v["items"][0]["user_id"], bob_id, "{v}");
 }
 
 #[tokio::test]

@@ -106,6 +106,7 @@ pub async fn create_account(
     if account.enabled {
         state.runner.notify(AccountChange::Created(account.id));
     }
+    state.logs.set_owner(account.id.0, account.user_id.0);
     log::info!(target: "xianyu::accounts", account = account.id.0, user = account.user_id.0; "account added (xianyu {})", account.xianyu_user_id);
     Ok(HttpResponse::Created().json(AccountView::from(&account)))
 }
@@ -211,6 +212,7 @@ pub async fn delete_account(
     blocking(move || store.delete_account(user.id, id).map_err(store_err)).await?;
     state.runner.notify(AccountChange::Deleted(id));
     log::info!(target: "xianyu::accounts", account = id.0, user = user.id.0; "account deleted");
+    state.logs.forget_account(id.0);
     Ok(HttpResponse::NoContent().finish())
 }
 

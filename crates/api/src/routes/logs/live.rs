@@ -121,7 +121,7 @@ async fn forward(
                     if !allowed {
                         continue;
                     }
-                    let mut v = serde_json::to_value(LogRecordView::from(&e)).unwrap_or_default();
+                    let mut v = serde_json::to_value(LogRecordView::new(&e, &state.logs)).unwrap_or_default();
                     v["type"] = json!("log");
                     if session.text(v.to_string()).await.is_err() { return; }
                 }

@@ -32,12 +32,13 @@ pub struct LogRecordView {
     pub message: String,
     /// The account it concerns.
     pub account_id: Option<i64>,
-    /// The user it concerns (their requests).
+    /// The user it concerns: their requests, or the owner of its account.
     pub user_id: Option<i64>,
 }
 
-impl From<&Entry> for LogRecordView {
-    fn from(e: &Entry) -> Self {
+impl LogRecordView {
+    /// The view of `e` in `logs` (which knows the owners of accounts).
+    pub(crate) fn new(e: &Entry, logs: &xianyu_logs::Collector) -> Self {
         let r = &e.record;
         Self {
             id: e.id,
@@ -46,7 +47,7 @@ impl From<&Entry> for LogRecordView {
             target: r.target.clone(),
             message: r.message.clone(),
             account_id: r.account_id,
-            user_id: r.user_id,
+            user_id: logs.user_of(r),
         }
     }
 }
@@ -145,7 +146,11 @@ pub async fn list_logs(
     let scope = scope_of(&state, &user).await?;
     let page = state.logs.query(&query, &scope, before, limit);
     Ok(HttpResponse::Ok().json(LogPageView {
-        items: page.entries.iter().map(LogRecordView::from).collect(),
+        items: page
+            .entries
+            .iter()
+            .map(|e| LogRecordView::new(e, &state.logs))
+            .collect(),
         next_cursor: page.next_cursor.map(|c| c.to_string()),
     }))
 }
