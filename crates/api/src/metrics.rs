@@ -14,18 +14,6 @@ use std::sync::Mutex;
 use xianyu_domain::metrics::{MetricEvent, Metrics};
 use xianyu_domain::{AccountId, AccountStatus};
 
-/// Every state a connection can be in, one gauge series each.
-const STATES: [AccountStatus; 8] = [
-    AccountStatus::Offline,
-    AccountStatus::Connecting,
-    AccountStatus::Online,
-    AccountStatus::Backoff,
-    AccountStatus::CaptchaRequired,
-    AccountStatus::SessionExpired,
-    AccountStatus::CookieInvalid,
-    AccountStatus::Disabled,
-];
-
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AccountLabels {
     account_id: i64,
@@ -187,7 +175,7 @@ impl ServerMetrics {
         let _one = self.scrape.lock().unwrap_or_else(|p| p.into_inner());
         self.state.clear();
         for (id, current) in states {
-            for s in STATES {
+            for s in AccountStatus::ALL {
                 let labels = StateLabels {
                     account_id: id.0,
                     state: s.as_str(),

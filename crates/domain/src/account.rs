@@ -108,6 +108,18 @@ pub enum AccountStatus {
 }
 
 impl AccountStatus {
+    /// Every status.
+    pub const ALL: [AccountStatus; 8] = [
+        Self::Offline,
+        Self::Connecting,
+        Self::Online,
+        Self::Backoff,
+        Self::CaptchaRequired,
+        Self::SessionExpired,
+        Self::CookieInvalid,
+        Self::Disabled,
+    ];
+
     /// The status's stored and serialised name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -237,16 +249,7 @@ mod tests {
 
     #[test]
     fn statuses_round_trip() {
-        for s in [
-            AccountStatus::Offline,
-            AccountStatus::Connecting,
-            AccountStatus::Online,
-            AccountStatus::Backoff,
-            AccountStatus::CaptchaRequired,
-            AccountStatus::SessionExpired,
-            AccountStatus::CookieInvalid,
-            AccountStatus::Disabled,
-        ] {
+        for s in AccountStatus::ALL {
             assert_eq!(s.as_str().parse::<AccountStatus>(), Ok(s));
         }
         assert_eq!(AccountStatus::initial(false), AccountStatus::Disabled);

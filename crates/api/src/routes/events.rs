@@ -40,26 +40,11 @@ pub async fn events(
     } else {
         None
     };
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let (response, mut session, mut stream) = actix_ws::handle(&req, body)?;
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
-        let mut session = session;
-        let mut stream = stream;
-        let user = match pre_auth {
-            Some(u) => u,
-            None => match first_message_auth(&state, &mut stream).await {
-                Ok((u, _)) => u,
-                Err(e) => {
-                    let _ = session
-                        .text(
-                            json!({"type": "error", "code": e.code.as_str(), "message": e.message})
-                                .to_string(),
-                        )
-                        .await;
-                    let _ = session.close(None).await;
-                    return;
-                }
-            },
+        let Some((user, _)) = socket_user(&state, pre_auth, &session, &mut stream).await else {
+            return;
         };
         let _ = session
             .text(json!({"type": "ready", "user_id": user.id}).to_string())
@@ -69,9 +54,38 @@ pub async fn events(
     Ok(response)
 }
 
+/// The caller of a WebSocket: authenticated by its header before the upgrade (`pre_auth`), or
+/// by its first message (which is returned too). On failure the client gets an `error` message
+/// and the socket is closed.
+pub(crate) async fn socket_user(
+    state: &AppState,
+    pre_auth: Option<AuthUser>,
+    session: &Session,
+    stream: &mut MessageStream,
+) -> Option<(AuthUser, serde_json::Value)> {
+    if let Some(u) = pre_auth {
+        return Some((u, serde_json::Value::Null));
+    }
+    match first_message_auth(state, stream).await {
+        Ok(found) => Some(found),
+        Err(e) => {
+            refuse(session.clone(), e.code.as_str(), &e.message).await;
+            None
+        }
+    }
+}
+
+/// Sends an `error` message and closes the socket.
+pub(crate) async fn refuse(mut session: Session, code: &str, message: &str) {
+    let _ = session
+        .text(json!({"type": "error", "code": code, "message": message}).to_string())
+        .await;
+    let _ = session.close(None).await;
+}
+
 /// Authenticates a WebSocket by its first message `{"type":"auth","token":"…"}` (within 5 s);
 /// returns the caller and the whole message (which may carry more, e.g. a filter).
-pub(crate) async fn first_message_auth(
+async fn first_message_auth(
     state: &AppState,
     stream: &mut MessageStream,
 ) -> Result<(AuthUser, serde_json::Value), ApiError> {

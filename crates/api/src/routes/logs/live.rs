@@ -5,7 +5,7 @@
 
 use super::{LogParams, LogRecordView, scope_of};
 use crate::auth::{AuthUser, has_authorization};
-use crate::routes::events::{first_message_auth, is_owned};
+use crate::routes::events::{is_owned, refuse, socket_user};
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use actix_ws::{Message, MessageStream, Session};
@@ -46,24 +46,18 @@ pub async fn tail(
     let (response, mut session, mut stream) = actix_ws::handle(&req, body)?;
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
-        let user = match pre_auth {
-            Some(u) => u,
-            None => match first_message_auth(&state, &mut stream).await {
-                Ok((u, first)) => {
-                    if let Some(f) = first.get("filter") {
-                        match serde_json::from_value::<LogParams>(f.clone())
-                            .map_err(|e| e.to_string())
-                            .and_then(|p| p.query().map_err(|e| e.message.clone()))
-                        {
-                            Ok(q) => query = q,
-                            Err(e) => return refuse(session, "invalid_query", &e).await,
-                        }
-                    }
-                    u
-                }
-                Err(e) => return refuse(session, e.code.as_str(), &e.message).await,
-            },
+        let Some((user, first)) = socket_user(&state, pre_auth, &session, &mut stream).await else {
+            return;
         };
+        if let Some(f) = first.get("filter") {
+            match serde_json::from_value::<LogParams>(f.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|p| p.query().map_err(|e| e.message.clone()))
+            {
+                Ok(q) => query = q,
+                Err(e) => return refuse(session, "invalid_query", &e).await,
+            }
+        }
         let scope = match scope_of(&state, &user).await {
             Ok(s) => s,
             Err(e) => return refuse(session, e.code.as_str(), &e.message).await,
@@ -74,13 +68,6 @@ pub async fn tail(
         forward(&state, &user, &scope, &query, session, stream).await;
     });
     Ok(response)
-}
-
-async fn refuse(mut session: Session, code: &str, message: &str) {
-    let _ = session
-        .text(json!({"type": "error", "code": code, "message": message}).to_string())
-        .await;
-    let _ = session.close(None).await;
 }
 
 async fn forward(
