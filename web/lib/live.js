@@ -11,6 +11,16 @@ let timer = null;
 let attempt = 0;
 let wanted = false;
 
+/** The wait before reconnect attempt `attempt` (0, 1, …): 1 s doubling to 30 s, ±25 % jitter. */
+export function backoffDelay(attempt) {
+  return Math.round(Math.min(30000, 1000 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() * 0.5));
+}
+
+/** The WebSocket URL of an API path on this host. */
+export function wsUrl(path) {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+}
+
 export function onLive(fn) {
   subs.add(fn);
   return () => subs.delete(fn);
@@ -29,8 +39,7 @@ function emit(ev) {
 function schedule() {
   clearTimeout(timer);
   if (!wanted) return;
-  const base = Math.min(30000, 1000 * 2 ** Math.min(attempt, 5));
-  const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+  const delay = backoffDelay(attempt);
   attempt += 1;
   live.set({ state: 'retrying', retryAt: Date.now() + delay, attempt });
   timer = setTimeout(connect, delay);
@@ -40,7 +49,7 @@ function connect() {
   clearTimeout(timer);
   const token = session.get().token;
   if (!wanted || !token) return;
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/ws/events`;
+  const url = wsUrl('/api/v1/ws/events');
   live.set({ state: 'connecting', retryAt: null, attempt });
   let sock;
   try {

@@ -1,6 +1,7 @@
 // The live log tail (/api/v1/ws/logs): authenticates and sends the filter in the first message,
 // hands each record to the caller, and reconnects with backoff and jitter while it is wanted.
 import { session } from './api.js';
+import { backoffDelay, wsUrl } from './live.js';
 
 /**
  * Opens a tail with `filter` ({level, account_id, q}); `onRecord(record)` for each record,
@@ -17,7 +18,7 @@ export function openLogTail(filter, { onRecord, onState, onGap }) {
 
   const retry = () => {
     if (closed) return;
-    const delay = Math.round(Math.min(30000, 1000 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() * 0.5));
+    const delay = backoffDelay(attempt);
     attempt += 1;
     onState('retrying');
     timer = setTimeout(connect, delay);
@@ -27,7 +28,7 @@ export function openLogTail(filter, { onRecord, onState, onGap }) {
     const token = session.get().token;
     if (closed || !token) return;
     onState('connecting');
-    const s = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/ws/logs`);
+    const s = new WebSocket(wsUrl('/api/v1/ws/logs'));
     sock = s;
     s.onopen = () => s.send(JSON.stringify({ type: 'auth', token, filter: clean }));
     s.onmessage = (m) => {
