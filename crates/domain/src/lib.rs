@@ -15,6 +15,7 @@ pub mod ports;
 pub mod replies;
 pub mod stats;
 pub mod user;
+pub mod verification;
 
 pub use account::{
     Account, AccountPatch, AccountStatus, PauseMinutes, Remark, XianyuUserId, check_cookie_owner,
