@@ -192,12 +192,12 @@ fn process(
             if jar.get("x5sec") == Some(acc.x5sec_clear.as_str()) {
                 acc.session = SessionState::Ok;
             } else {
+                let x5secdata = state.issue_x5secdata(inner, unb);
                 let mut out = Outcome::ret("FAIL_SYS_USER_VALIDATE");
                 out.ret
                     .push("RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试".into());
                 out.data = json!({"url": format!(
-                    "{base}/h5/{api}/1.0/_____tmd_____/punish?x5secdata={}&x5step=2&action=captcha&pureCaptcha=",
-                    rand_alnum(48)
+                    "{base}/h5/{api}/1.0/_____tmd_____/punish?x5secdata={x5secdata}&x5step=2&action=captcha&pureCaptcha="
                 )});
                 return out;
             }
@@ -223,11 +223,4 @@ fn process(
         return out;
     }
     crate::mtop_apis::dispatch(state, inner, unb, api, data.unwrap_or_default())
-}
-
-/// `GET /h5/{api}/{v}/_____tmd_____/punish`: a stand-in slider page.
-pub(crate) async fn punish_page() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body("<!DOCTYPE html><html><head><title>验证码拦截</title></head><body><div id=\"nc\">captcha: slide to verify (set cookie x5sec to clear)</div></body></html>")
 }

@@ -1,17 +1,17 @@
-//! Passport, QR login and image upload endpoints (spec §2.5, §5, §8.3).
+//! Passport and image upload endpoints (spec §2.5, §8.3); QR login is in `qr.rs`.
 
-use crate::error::ControlError;
 use crate::journal::{JournalEntry, JournalKind};
 use crate::mtop::{cookie_account, pair, parse_pairs, request_cookies, set_cookie};
-use crate::state::{QrSession, SessionState, SimState, rand_alnum, rand_hex};
+use crate::state::{SessionState, SimState, rand_alnum, rand_hex};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 
 type State = web::Data<Arc<SimState>>;
 
-fn journal(state: &SimState, req: &HttpRequest, unb: Option<String>, outcome: &str) {
+/// Journals a passport/QR request (cookie names only).
+pub(crate) fn journal(state: &SimState, req: &HttpRequest, unb: Option<String>, outcome: &str) {
     let jar = request_cookies(req);
     let mut e = JournalEntry::new(JournalKind::Http);
     e.unb = unb;
@@ -47,85 +47,6 @@ pub(crate) async fn mini_login(req: HttpRequest, state: State) -> HttpResponse {
         .body(format!(
             "<!DOCTYPE html><html><head><title>闲鱼登录</title></head><body><div id=\"mini-login\"></div><script>window.viewData = {view};</script></body></html>"
         ))
-}
-
-/// `GET /newlogin/qrcode/generate.do`.
-pub(crate) async fn qr_generate(req: HttpRequest, state: State) -> HttpResponse {
-    let id = rand_hex(32);
-    let t = state.now_ms();
-    let ck = rand_alnum(32);
-    {
-        let mut inner = state.lock();
-        inner.qr.insert(
-            id.clone(),
-            QrSession {
-                id: id.clone(),
-                t,
-                ck: ck.clone(),
-                status: "NEW",
-                iframe_redirect: false,
-                unb: None,
-                created_at: t,
-                polls: 0,
-            },
-        );
-    }
-    journal(&state, &req, None, &format!("qr {id}"));
-    HttpResponse::Ok().json(json!({"content": {"success": true, "data": {
-        "t": t, "ck": ck, "codeContent": format!("{}/qr/{id}", state.base_url()), "resultCode": 100,
-    }}}))
-}
-
-/// `GET /qr/{id}`: the page a phone would open after scanning.
-pub(crate) async fn qr_page(path: web::Path<String>, state: State) -> HttpResponse {
-    let id = path.into_inner();
-    let status = state.lock().qr.get(&id).map(|q| q.status);
-    match status {
-        Some(s) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(format!(
-                "<!DOCTYPE html><html><body>goofish-sim QR {id}: {s}</body></html>"
-            )),
-        None => HttpResponse::NotFound().body("unknown qr"),
-    }
-}
-
-/// `POST /newlogin/qrcode/query.do`.
-pub(crate) async fn qr_query(req: HttpRequest, body: web::Bytes, state: State) -> HttpResponse {
-    let form = parse_pairs(&body);
-    let t = pair(&form, "t").unwrap_or_default().to_string();
-    let ck = pair(&form, "ck").unwrap_or_default().to_string();
-    let now = state.now_ms();
-    let mut inner = state.lock();
-    let found = inner
-        .qr
-        .values_mut()
-        .find(|q| q.t.to_string() == t && q.ck == ck && !ck.is_empty());
-    let Some(q) = found else {
-        drop(inner);
-        journal(&state, &req, None, "qr unknown");
-        return HttpResponse::Ok().json(json!({"content": {"success": false, "data": {"titleMsg": "二维码参数错误", "qrCodeStatus": "ERROR"}}}));
-    };
-    q.polls += 1;
-    if (q.status == "NEW" || q.status == "SCANED") && now - q.created_at > 300_000 {
-        q.status = "EXPIRED";
-    }
-    let q = q.clone();
-    let mut resp = HttpResponse::Ok();
-    let mut data = json!({"qrCodeStatus": q.status, "resultCode": 100});
-    if q.status == "CONFIRMED" {
-        if q.iframe_redirect {
-            data["iframeRedirect"] = json!(true);
-            data["iframeRedirectUrl"] = json!(format!("{}/qr/{}/verify", state.base_url(), q.id));
-        } else if let Some(acc) = q.unb.as_ref().and_then(|u| inner.accounts.get(u)) {
-            for (k, v) in acc.login_cookie_pairs() {
-                resp.append_header(("Set-Cookie", set_cookie(k, &v)));
-            }
-        }
-    }
-    drop(inner);
-    journal(&state, &req, q.unb.clone(), &format!("qr {}", q.status));
-    resp.json(json!({"content": {"success": true, "data": data}}))
 }
 
 /// `POST /newlogin/hasLogin.do` and `/newlogin/silentHasLogin.do`.
@@ -253,78 +174,4 @@ pub(crate) async fn upload(
     HttpResponse::Ok().json(json!({"success": true, "object": {
         "url": format!("//img.alicdn.com/fake/{digest}.jpg"), "width": w, "height": h, "size": bytes.len(),
     }}))
-}
-
-impl SimState {
-    /// Drives a QR session: `scan`, `confirm`, `expire`, `cancel`, `require-verification`.
-    /// `confirm` logs in as `unb` (created without `_m_h5_tk` when unknown; generated when absent).
-    pub fn qr_action(
-        &self,
-        id: &str,
-        action: &str,
-        unb: Option<String>,
-    ) -> Result<Value, ControlError> {
-        let mut inner = self.lock();
-        if !inner.qr.contains_key(id) {
-            return Err(ControlError::not_found(
-                "qr_not_found",
-                format!("qr {id} not found"),
-            ));
-        }
-        let account = if action == "confirm" || action == "require-verification" {
-            let u = match unb {
-                Some(u) if !u.is_empty() && u.bytes().all(|b| b.is_ascii_digit()) => u,
-                Some(u) => {
-                    return Err(ControlError::bad_request(
-                        "invalid_unb",
-                        format!("unb must be digits, got {u:?}"),
-                    ));
-                }
-                None => {
-                    inner.next_unb += 1;
-                    inner.next_unb.to_string()
-                }
-            };
-            if !inner.accounts.contains_key(&u) {
-                self.new_account(&mut inner, &u, None, true);
-            }
-            Some(u)
-        } else {
-            None
-        };
-        let Some(q) = inner.qr.get_mut(id) else {
-            return Err(ControlError::not_found("qr_not_found", id));
-        };
-        match action {
-            "scan" => q.status = "SCANED",
-            "confirm" => q.status = "CONFIRMED",
-            "expire" => q.status = "EXPIRED",
-            "cancel" => q.status = "CANCELED",
-            "require-verification" => {
-                q.status = "CONFIRMED";
-                q.iframe_redirect = true;
-            }
-            other => {
-                return Err(ControlError::bad_request(
-                    "invalid_action",
-                    format!("unknown qr action {other}"),
-                ));
-            }
-        }
-        if account.is_some() {
-            q.unb = account.clone();
-        }
-        Ok(
-            json!({"id": q.id, "status": q.status, "iframe_redirect": q.iframe_redirect, "unb": q.unb, "polls": q.polls}),
-        )
-    }
-
-    /// All QR sessions (id, status, polls).
-    pub fn qr_sessions(&self) -> Vec<Value> {
-        self.lock()
-            .qr
-            .values()
-            .map(|q| json!({"id": q.id, "status": q.status, "t": q.t, "iframe_redirect": q.iframe_redirect, "unb": q.unb, "polls": q.polls}))
-            .collect()
-    }
 }

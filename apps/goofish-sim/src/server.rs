@@ -3,7 +3,7 @@
 use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::state::SimState;
-use crate::{control, mtop, passport, ws};
+use crate::{control, mtop, passport, qr, slider, ws};
 use actix_web::{App, HttpServer, web};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -29,18 +29,16 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/h5/{api}/{v}", web::route().to(mtop::handle))
         .route(
             "/h5/{api}/{v}/_____tmd_____/punish",
-            web::get().to(mtop::punish_page),
+            web::get().to(slider::punish_page),
         )
+        .route(slider::VERIFY_PATH, web::post().to(slider::verify))
         .route("/api/upload.api", web::post().to(passport::upload))
         .route("/mini_login.htm", web::get().to(passport::mini_login))
         .route(
             "/newlogin/qrcode/generate.do",
-            web::get().to(passport::qr_generate),
+            web::get().to(qr::qr_generate),
         )
-        .route(
-            "/newlogin/qrcode/query.do",
-            web::post().to(passport::qr_query),
-        )
+        .route("/newlogin/qrcode/query.do", web::post().to(qr::qr_query))
         .route("/newlogin/hasLogin.do", web::post().to(passport::has_login))
         .route(
             "/newlogin/silentHasLogin.do",
@@ -50,7 +48,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/ac/account/setLoginSettings.do",
             web::post().to(passport::set_login_settings),
         )
-        .route("/qr/{id}", web::get().to(passport::qr_page))
+        .route("/qr/{id}", web::get().to(qr::qr_page))
+        .route("/qr/{id}/verify", web::get().to(qr::qr_verify_page))
         .route("/", web::get().to(ws::entry));
 }
 

@@ -44,6 +44,8 @@ pub(crate) struct Inner {
     pub sessions: BTreeMap<u64, WsSession>,
     pub orders: BTreeMap<String, Order>,
     pub qr: BTreeMap<String, QrSession>,
+    /// Issued slider challenges: `x5secdata` → account.
+    pub x5secdata: HashMap<String, crate::slider::X5Challenge>,
     pub journal: Journal,
     pub stats: ConnStats,
     pub template_faults: AccountFaults,

@@ -1,7 +1,7 @@
-//! Upload, passport and QR login (spec §8.3), faults F17 and F18.
+//! Upload and passport (spec §8.3), fault F17; QR login (F18) is in `qr.rs`.
 #![allow(clippy::unwrap_used)]
 
-use crate::common::{Sim, now_ms};
+use crate::common::Sim;
 use goofish_protocol::cookies::CookieJar;
 use serde_json::{Value, json};
 
@@ -94,134 +94,6 @@ async fn mini_login_has_view_data() {
     assert_eq!(v["loginFormData"]["appName"], "xianyu");
     assert_eq!(v["loginFormData"]["appEntrance"], "web");
     assert_eq!(v["loginFormData"]["fromSite"], "77");
-}
-
-async fn generate(sim: &Sim) -> (String, String, String) {
-    let v: Value = sim
-        .http
-        .get(sim.url("/newlogin/qrcode/generate.do?appName=xianyu"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["content"]["success"], true);
-    let d = &v["content"]["data"];
-    let code = d["codeContent"].as_str().unwrap().to_string();
-    assert!(code.starts_with(&format!("{}/qr/", sim.h.base_url())));
-    let id = code.rsplit('/').next().unwrap().to_string();
-    (
-        id,
-        d["t"].as_i64().unwrap().to_string(),
-        d["ck"].as_str().unwrap().to_string(),
-    )
-}
-
-async fn query(sim: &Sim, t: &str, ck: &str) -> (Value, Vec<String>) {
-    let r = sim
-        .http
-        .post(sim.url("/newlogin/qrcode/query.do"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("appName=xianyu&umidTag=SERVER&t={t}&ck={ck}"))
-        .send()
-        .await
-        .unwrap();
-    let cookies = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .collect();
-    (r.json().await.unwrap(), cookies)
-}
-
-#[tokio::test]
-async fn f18_qr_confirm_sets_login_cookies() {
-    let sim = Sim::start();
-    let (id, t, ck) = generate(&sim).await;
-    let page = sim
-        .http
-        .get(sim.url(&format!("/qr/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    assert_eq!(
-        query(&sim, &t, &ck).await.0["content"]["data"]["qrCodeStatus"],
-        "NEW"
-    );
-    let (bad, _) = query(&sim, &t, "wrong").await;
-    assert_eq!(bad["content"]["success"], false);
-    sim.ok_post(&format!("/_sim/qr/{id}/scan"), json!({})).await;
-    assert_eq!(
-        query(&sim, &t, &ck).await.0["content"]["data"]["qrCodeStatus"],
-        "SCANED"
-    );
-    let c = sim
-        .ok_post(
-            &format!("/_sim/qr/{id}/confirm"),
-            json!({"unb": "2219000000555"}),
-        )
-        .await;
-    assert_eq!(c["status"], "CONFIRMED");
-    let (v, cookies) = query(&sim, &t, &ck).await;
-    assert_eq!(v["content"]["data"]["qrCodeStatus"], "CONFIRMED");
-    let mut jar = CookieJar::default();
-    for c in &cookies {
-        jar.merge_set_cookie(c, now_ms());
-    }
-    assert_eq!(jar.get("unb"), Some("2219000000555"));
-    assert!(jar.get("cookie2").is_some());
-    // Post-login: first mtop call gets TOKEN_EMPTY, the retry succeeds.
-    let r = sim
-        .mtop(&jar, "mtop.taobao.idlemessage.pc.loginuser.get", "{}")
-        .await;
-    assert_eq!(r.ret0(), "FAIL_SYS_TOKEN_EMPTY::令牌为空");
-    let r = sim
-        .mtop_ok(&mut jar, "mtop.taobao.idlemessage.pc.loginuser.get", "{}")
-        .await;
-    assert_eq!(r.ret0(), "SUCCESS::调用成功");
-}
-
-#[tokio::test]
-async fn f18_qr_expire_cancel_verification() {
-    let sim = Sim::start();
-    for (action, status) in [("expire", "EXPIRED"), ("cancel", "CANCELED")] {
-        let (id, t, ck) = generate(&sim).await;
-        sim.ok_post(&format!("/_sim/qr/{id}/{action}"), json!({}))
-            .await;
-        assert_eq!(
-            query(&sim, &t, &ck).await.0["content"]["data"]["qrCodeStatus"],
-            status
-        );
-    }
-    let (id, t, ck) = generate(&sim).await;
-    sim.ok_post(&format!("/_sim/qr/{id}/require-verification"), json!({}))
-        .await;
-    let (v, cookies) = query(&sim, &t, &ck).await;
-    let d = &v["content"]["data"];
-    assert_eq!(d["qrCodeStatus"], "CONFIRMED");
-    assert_eq!(d["iframeRedirect"], true);
-    assert!(d["iframeRedirectUrl"].is_string());
-    assert!(cookies.is_empty());
-    let (s, e) = sim.post("/_sim/qr/nope/scan", json!({})).await;
-    assert_eq!(s, 404);
-    assert_eq!(e["error"]["code"], "qr_not_found");
-    let (s, _) = sim.post(&format!("/_sim/qr/{id}/dance"), json!({})).await;
-    assert_eq!(s, 400);
-}
-
-#[tokio::test]
-async fn qr_expires_after_300s_of_sim_clock() {
-    let sim = Sim::start();
-    let (_id, t, ck) = generate(&sim).await;
-    sim.ok_post("/_sim/clock", json!({"advance_ms": 301_000}))
-        .await;
-    assert_eq!(
-        query(&sim, &t, &ck).await.0["content"]["data"]["qrCodeStatus"],
-        "EXPIRED"
-    );
 }
 
 #[tokio::test]
