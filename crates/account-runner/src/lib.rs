@@ -29,6 +29,7 @@ mod images;
 mod items;
 mod mtop_client;
 mod probe;
+mod qr_login;
 mod replies;
 mod sender;
 mod supervisor;
@@ -44,6 +45,10 @@ pub use images::image_message;
 pub use items::ItemDetail;
 pub use mtop_client::{MtopClient, MtopReply};
 pub use probe::{WireObserver, set_wire_observer};
+pub use qr_login::{
+    QR_POLL_ERROR_BACKOFF, QR_POLL_INTERVAL, QR_SESSION_LIFETIME, QrLoginClient, QrPoll, QrPolled,
+    QrTicket,
+};
 pub use replies::{AutoReplies, DEFAULT_BUYER_NAME, Incoming};
 pub use sender::{AccountSender, SendVerdict};
 pub use supervisor::{AccountChange, Ports, Supervisor};

@@ -35,6 +35,24 @@ pub enum ProtocolError {
     /// `custom.data` of a send frame is not a text or image message.
     #[error("invalid custom data: {0}")]
     InvalidCustomData(String),
+    /// The passport login page has no `window.viewData = {…}` (QR login, spec §5 step 2).
+    #[error("login page has no window.viewData object")]
+    ViewDataMissing,
+    /// `window.viewData` of the login page is not valid JSON.
+    #[error("window.viewData is not valid JSON: {0}")]
+    ViewDataInvalid(String),
+    /// `window.viewData` has no `loginFormData` object.
+    #[error("window.viewData has no loginFormData object")]
+    LoginFormDataMissing,
+    /// A `generate.do` / `query.do` answer is not JSON or lacks a required field.
+    #[error("invalid QR login answer: {0}")]
+    QrResponseInvalid(String),
+    /// `generate.do` answered `content.success` other than `true`.
+    #[error("QR code generation failed: {0}")]
+    QrGenerateFailed(String),
+    /// The QR login was confirmed but its `Set-Cookie`s carry no `unb`.
+    #[error("QR login confirmed without a unb cookie")]
+    QrLoginWithoutUnb,
 }
 
 impl ProtocolError {
@@ -51,6 +69,12 @@ impl ProtocolError {
             Self::NotAMap => "payload_not_map",
             Self::TooDeep(_) => "payload_too_deep",
             Self::InvalidCustomData(_) => "invalid_custom_data",
+            Self::ViewDataMissing => "qr_view_data_missing",
+            Self::ViewDataInvalid(_) => "qr_view_data_invalid",
+            Self::LoginFormDataMissing => "qr_login_form_missing",
+            Self::QrResponseInvalid(_) => "qr_response_invalid",
+            Self::QrGenerateFailed(_) => "qr_generate_failed",
+            Self::QrLoginWithoutUnb => "qr_login_without_unb",
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! It covers the cookie jar, device id and mid/uuid generators, mtop request building, signing
 //! and response classification, LWP (WebSocket) frame building and parsing, push payload
-//! decoding (base64 + msgpack → JSON) and classification of decoded payloads into typed events.
+//! decoding (base64 + msgpack → JSON), classification of decoded payloads into typed events and
+//! the request shapes and answer parsing of QR-code login (`qr`).
 //! It performs no IO (no sockets, no HTTP client, no async runtime) and depends on no internal
 //! crate of the workspace; the account runner and the Goofish simulator both build on it.
 //!
@@ -35,5 +36,6 @@ mod json;
 pub mod lwp;
 pub mod mtop;
 pub mod payload;
+pub mod qr;
 
 pub use error::ProtocolError;
