@@ -22,6 +22,7 @@ mod stats;
 pub mod testing;
 mod uploads;
 mod users;
+mod verifications;
 
 pub use accounts::NewAccount;
 pub use catalog::{
@@ -42,6 +43,7 @@ pub use settings::REGISTRATION_OPEN;
 pub use stats::DayTotals;
 pub use uploads::UploadRecord;
 pub use users::{UserRecord, UserUpdate};
+pub use verifications::MAX_VERIFICATIONS_LISTED;
 
 use connection::{AnyConnection, Pool};
 

@@ -295,6 +295,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        kind -> Text,
+        state -> Text,
+        url -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        resolved_at -> Nullable<BigInt>,
+        auto_attempts -> Integer,
+        last_auto_at -> Nullable<BigInt>,
+        last_outcome -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(items -> accounts (account_id));
 diesel::joinable!(cards -> users (user_id));
 diesel::joinable!(delivery_rules -> cards (card_id));

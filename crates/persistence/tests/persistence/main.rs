@@ -5,3 +5,4 @@
 mod order_book;
 mod ports;
 mod store;
+mod verifications;
