@@ -10,9 +10,11 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod error;
+pub mod inbox;
 pub mod metrics;
 mod middleware;
 pub mod openapi;
+pub mod qr_logins;
 mod ratelimit;
 mod routes;
 pub mod runner_host;
@@ -21,6 +23,7 @@ mod session_cache;
 pub mod settings;
 mod state;
 mod system;
+pub mod user_events;
 
 pub use error::{ApiError, ErrorCode};
 pub use server::{RunningServer, spawn};

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "cards", description = "Cards (卡券) of the calling user and their stock lines; HTTP-fetch header values are never returned"),
         (name = "delivery", description = "Delivery rules and the delivery preview. Only the caller's enabled rules count; a rule matches by item id or by keyword in the folded title/local description; a spec-specific rule beats spec-less ones; exactly one rule must remain (else no_rule or ambiguous)."),
         (name = "orders", description = "Orders of the caller's accounts with their state history and delivery records, per-day summaries, the review list of deliveries (`uncertain` ones wait for a human) and manual re-delivery. Days are Asia/Shanghai calendar days."),
+        (name = "verifications", description = "The verification inbox (slider captcha, face verification, expired session, QR confirmation) and remote-control captcha sessions: Chromium on the verification page, streamed to the operator, who drags the slider from the dashboard"),
         (name = "stats", description = "Statistics of the caller's accounts (Asia/Shanghai days)"),
         (name = "system", description = "Health and Prometheus metrics")
     )

@@ -83,6 +83,12 @@ impl RunnerHost {
         }))
     }
 
+    /// The runner's runtime, for background work of the API that must not run on an HTTP
+    /// worker (captcha sessions, QR-login polls, the inbox's event loop).
+    pub fn runtime(&self) -> tokio::runtime::Handle {
+        self.handle.clone()
+    }
+
     /// Tells the supervisor about an account change; it acts in the background.
     pub fn notify(&self, change: AccountChange) {
         let sup = self.supervisor.clone();

@@ -120,9 +120,30 @@ fn app_state(
     runner: Arc<RunnerHost>,
     logs: Arc<Collector>,
     metrics: Arc<ServerMetrics>,
-) -> AppState {
+) -> Result<AppState, BootstrapError> {
     note_owners(&boot.store, &logs);
-    AppState {
+    let user_events = crate::user_events::UserEvents::default();
+    let inbox = crate::inbox::Inbox::new(
+        boot.store.clone(),
+        runner.clone(),
+        user_events.clone(),
+        settings.captcha.clone(),
+        settings.captcha_auto,
+    );
+    inbox.follow();
+    let qr_logins = crate::qr_logins::QrLogins::new(
+        &settings.goofish_endpoints(),
+        boot.store.clone(),
+        runner.clone(),
+        inbox.clone(),
+        user_events.clone(),
+        logs.clone(),
+    )
+    .map_err(BootstrapError)?;
+    Ok(AppState {
+        inbox,
+        qr_logins,
+        user_events,
         runner,
         logs,
         metrics,
@@ -143,7 +164,7 @@ fn app_state(
         started: Instant::now(),
         session_hours: settings.session_hours,
         uploads_dir: settings.data_dir.join("uploads"),
-    }
+    })
 }
 
 /// Binds the listener and returns the server future plus the bound address.
@@ -202,7 +223,7 @@ pub async fn run_with(
     setup(&boot.store)?;
     let metrics = Arc::new(ServerMetrics::new());
     let runner = start_runner(&settings, &boot, metrics.clone())?;
-    let state = app_state(&settings, &boot, runner.clone(), logs.clone(), metrics);
+    let state = app_state(&settings, &boot, runner.clone(), logs.clone(), metrics)?;
     let (server, addr) = build(&settings, state)
         .map_err(|e| BootstrapError(format!("cannot listen on {}: {e}", settings.bind)))?;
     log::info!(
@@ -241,8 +262,10 @@ pub fn spawn(settings: Settings) -> Result<RunningServer, BootstrapError> {
         .spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                let state = app_state(&settings, &boot, thread_runner, thread_logs, metrics);
-                match build(&settings, state) {
+                let built = app_state(&settings, &boot, thread_runner, thread_logs, metrics)
+                    .map_err(|e| std::io::Error::other(e.0))
+                    .and_then(|state| build(&settings, state));
+                match built {
                     Ok((server, addr)) => {
                         let _ = tx.send(Ok((server.handle(), addr)));
                         let _ = server.await;

@@ -58,6 +58,13 @@ pub struct Settings {
     /// Tunables of automatic delivery (retry pauses, bargain delay); not read from the
     /// environment or the file: the defaults follow the spec, embedders and tests may change them.
     pub delivery: xianyu_runner::DeliveryConfig,
+    /// Remote captcha solving: chromedriver (`XIANYU_CHROMEDRIVER` or on `PATH`), Chromium
+    /// (`XIANYU_CHROMIUM`), the session cap (`XIANYU_CAPTCHA_MAX_SESSIONS`, 2) and idle timeout
+    /// (`XIANYU_CAPTCHA_IDLE_SECS`, 180); read from the environment only.
+    pub captcha: xianyu_captcha::CaptchaConfig,
+    /// Whether an automatic slider attempt runs before a person is asked
+    /// (`XIANYU_CAPTCHA_AUTO=true`; off by default).
+    pub captcha_auto: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -81,6 +88,8 @@ impl std::fmt::Debug for Settings {
             .field("log_retention_days", &self.log_retention_days)
             .field("log_file_max_mb", &self.log_file_max_mb)
             .field("goofish", &self.goofish_endpoints())
+            .field("captcha", &self.captcha)
+            .field("captcha_auto", &self.captcha_auto)
             .finish()
     }
 }
@@ -108,6 +117,9 @@ impl Default for Settings {
             log_file_max_mb: 64,
             metrics_token: None,
             delivery: xianyu_runner::DeliveryConfig::default(),
+            captcha: xianyu_captcha::CaptchaConfig::from_env(),
+            captcha_auto: std::env::var("XIANYU_CAPTCHA_AUTO")
+                .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on")),
         }
     }
 }

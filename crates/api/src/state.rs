@@ -47,6 +47,12 @@ pub struct AppState {
     pub runner: Arc<RunnerHost>,
     /// Session lifetime.
     pub session_hours: u32,
+    /// The verification inbox and its captcha sessions.
+    pub inbox: Arc<crate::inbox::Inbox>,
+    /// Running QR-code logins.
+    pub qr_logins: Arc<crate::qr_logins::QrLogins>,
+    /// Live events for one user that do not come from the runner.
+    pub user_events: crate::user_events::UserEvents,
     /// Where uploaded reply images are stored (`<data_dir>/uploads`).
     pub uploads_dir: std::path::PathBuf,
 }

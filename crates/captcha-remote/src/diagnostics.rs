@@ -32,6 +32,7 @@ pub async fn capture_screenshot_rates(
         chromium: cfg.chromium.clone(),
         user_agent: cfg.user_agent.clone(),
         viewport: cfg.viewport,
+        tag: "diagnostics".into(),
     };
     let b = Browser::launch(&opts).await?;
     let r = async {

@@ -35,6 +35,9 @@ pub struct LaunchOptions {
     pub user_agent: String,
     /// The page viewport in CSS pixels.
     pub viewport: (u32, u32),
+    /// Names the processes (the session id): it is in the guard's command line and the
+    /// profile directory's name, so an operator (or a test) can tell which session they are.
+    pub tag: String,
 }
 
 /// The chromedriver to use: `XIANYU_CHROMEDRIVER` (when it names a file), else `chromedriver`
@@ -69,10 +72,11 @@ fn free_port() -> Result<u16> {
         .map_err(|e| CaptchaError::Process(format!("no free port: {e}")))
 }
 
-fn spawn_guard(driver: &Path, port: u16) -> Result<(Child, ChildStdin, u32)> {
+fn spawn_guard(driver: &Path, port: u16, tag: &str) -> Result<(Child, ChildStdin, u32)> {
+    let tag: String = tag.chars().filter(char::is_ascii_alphanumeric).collect();
     let mut cmd = std::process::Command::new("/bin/sh");
     cmd.arg("-c")
-        .arg(GUARD)
+        .arg(format!("{GUARD}\n# xianyu-captcha-{tag}"))
         .arg(driver)
         .arg(format!("--port={port}"))
         .stdin(std::process::Stdio::piped())
@@ -130,11 +134,11 @@ impl Browser {
     /// sets the viewport. On any failure everything started so far is killed.
     pub(crate) async fn launch(opts: &LaunchOptions) -> Result<Self> {
         let profile = tempfile::Builder::new()
-            .prefix("xianyu-captcha-")
+            .prefix(&format!("xianyu-captcha-{}-", opts.tag))
             .tempdir()
             .map_err(|e| CaptchaError::Process(format!("profile: {e}")))?;
         let port = free_port()?;
-        let (guard, pipe, pgid) = spawn_guard(&opts.chromedriver, port)?;
+        let (guard, pipe, pgid) = spawn_guard(&opts.chromedriver, port, &opts.tag)?;
         let mut partial = Partial {
             guard: Some(guard),
             pipe: Some(pipe),

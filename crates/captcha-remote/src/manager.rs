@@ -143,12 +143,13 @@ impl SessionManager {
         &self.cfg
     }
 
-    fn launch_options(&self) -> Option<LaunchOptions> {
+    fn launch_options(&self, tag: &str) -> Option<LaunchOptions> {
         Some(LaunchOptions {
             chromedriver: self.cfg.chromedriver.clone()?,
             chromium: self.cfg.chromium.clone(),
             user_agent: self.cfg.user_agent.clone(),
             viewport: self.cfg.viewport,
+            tag: tag.to_owned(),
         })
     }
 
@@ -178,7 +179,7 @@ impl SessionManager {
     /// Like [`availability`](Self::availability), but when no browser was started yet, starts
     /// one (and stops it) to find out whether Chromium works. Runs once; later calls are free.
     pub async fn checked_availability(&self) -> Availability {
-        let Some(opts) = self.launch_options() else {
+        let Some(opts) = self.launch_options("probe") else {
             return self.availability();
         };
         let _one = self.probe.lock().await;
@@ -224,15 +225,15 @@ impl SessionManager {
 
     /// Starts a session; returns its id at once (the browser starts in the background).
     pub fn open(self: &Arc<Self>, req: OpenSession) -> Result<String> {
+        let id = hex::encode(rand::random::<[u8; 16]>());
         let opts = self
-            .launch_options()
+            .launch_options(&id)
             .ok_or(CaptchaError::ChromedriverNotFound)?;
         let id = {
             let mut sessions = lock(&self.sessions);
             if sessions.len() >= self.cfg.max_sessions {
                 return Err(CaptchaError::TooManySessions(self.cfg.max_sessions));
             }
-            let id = hex::encode(rand::random::<[u8; 16]>());
             let (ctl, rx) = mpsc::channel(256);
             let pgid = Arc::new(AtomicU32::new(0));
             sessions.insert(

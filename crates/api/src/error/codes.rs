@@ -166,6 +166,15 @@ error_codes! {
     InvalidDate = (BAD_REQUEST, "invalid_date", "Dates are YYYY-MM-DD (Asia/Shanghai), with from not after to."),
     InvalidDays = (BAD_REQUEST, "invalid_days", "days is outside 1-366."),
     DeliveryInProgress = (CONFLICT, "delivery_in_progress", "The order is being delivered right now; try again when that ends."),
+    // Verifications, captcha sessions and QR logins.
+    VerificationNotFound = (NOT_FOUND, "verification_not_found", "No such verification task, or one of another user."),
+    VerificationNotOpen = (CONFLICT, "verification_not_open", "The task is closed, or of a kind a browser session cannot solve (session_expired)."),
+    CaptchaUnavailable = (SERVICE_UNAVAILABLE, "captcha_unavailable", "Remote solving is unavailable here: `reason` is chromedriver_not_found or chromium_failed_to_start (see GET /api/v1/captcha/status)."),
+    CaptchaSessionsExhausted = (TOO_MANY_REQUESTS, "captcha_sessions_exhausted", "As many captcha sessions as XIANYU_CAPTCHA_MAX_SESSIONS allows are running; close one or wait."),
+    CaptchaSessionNotFound = (NOT_FOUND, "captcha_session_not_found", "No such captcha session (it ended, or it is another user's)."),
+    InvalidPointer = (BAD_REQUEST, "invalid_pointer", "A remote-control message that is not {type:pointer, action: down|move|up, x, y in 0..1} or ping."),
+    QrLoginNotFound = (NOT_FOUND, "qr_login_not_found", "No such QR login (it ended more than 10 minutes ago, or it is another user's)."),
+    QrLoginFailed = (BAD_GATEWAY, "qr_login_failed", "Goofish's passport did not give a QR code; the message says why."),
 }
 
 impl ErrorCode {

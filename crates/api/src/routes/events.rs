@@ -25,7 +25,7 @@ const AUTH_WAIT: Duration = Duration::from_secs(5);
 #[utoipa::path(
     tag = "events",
     responses(
-        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), status_changed, message_received, message_sent, chat_paused, chat_resumed, reply_recorded (an automatic reply's decision was stored), order_updated, delivery, low_stock, lagged (events were dropped: reload), error (authentication failed)"),
+        (status = 101, description = "WebSocket upgrade; then JSON text messages tagged by `type`: ready (after authentication), status_changed, message_received, message_sent, chat_paused, chat_resumed, reply_recorded (an automatic reply's decision was stored), order_updated, delivery, low_stock, verification (an inbox task was opened or changed), qr_login (a QR login changed state), lagged (events were dropped: reload), error (authentication failed)"),
         (status = 401, description = "invalid or missing token"),
     )
 )]
@@ -122,6 +122,7 @@ async fn forward(
     mut stream: MessageStream,
 ) {
     let mut feed = state.runner.subscribe();
+    let mut mine = state.user_events.subscribe();
     // account id → owned by this user; filled lazily from the database.
     let mut owned: HashMap<AccountId, bool> = HashMap::new();
     loop {
@@ -130,6 +131,16 @@ async fn forward(
                 Some(Ok(Message::Ping(p))) => { if session.pong(&p).await.is_err() { return; } }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => { let _ = session.close(None).await; return; }
                 Some(Ok(_)) => {}
+            },
+            event = mine.recv() => match event {
+                Ok(e) if e.user == user.id => {
+                    if session.text(e.payload.to_string()).await.is_err() { return; }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(n)) => {
+                    if session.text(json!({"type": "lagged", "missed": n}).to_string()).await.is_err() { return; }
+                }
+                Err(RecvError::Closed) => {}
             },
             event = feed.recv() => match event {
                 Ok(e) => {

@@ -23,6 +23,19 @@ pub struct Health {
     pub database: DatabaseHealth,
     /// Host metrics (sampled every few seconds).
     pub system: SystemHealth,
+    /// Remote captcha solving.
+    pub captcha: CaptchaHealth,
+}
+
+/// Captcha part of the health report (what is known without starting a browser).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaptchaHealth {
+    /// Whether sessions can be started (as far as is known: Chromium itself is tried on first use).
+    pub available: bool,
+    /// chromedriver_not_found or chromium_failed_to_start, when not.
+    pub reason: Option<&'static str>,
+    /// Sessions running now.
+    pub active_sessions: usize,
 }
 
 /// Database part of the health report.
@@ -71,6 +84,15 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
             memory_used_bytes: s.memory_used_bytes,
             memory_total_bytes: s.memory_total_bytes,
             disk_free_bytes: s.disk_free_bytes,
+        },
+        captcha: {
+            let m = state.inbox.captcha();
+            let a = m.availability();
+            CaptchaHealth {
+                available: a.available,
+                reason: a.reason,
+                active_sessions: m.active(),
+            }
         },
     };
     if ok {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod captcha;
 pub mod cards;
 pub mod common;
 pub mod conversations;
@@ -17,11 +18,13 @@ pub mod logs;
 pub mod metrics;
 pub mod observability;
 pub mod orders;
+pub mod qr_logins;
 pub mod replies;
 pub mod settings;
 pub mod stats;
 pub mod uploads;
 pub mod users;
+pub mod verifications;
 pub mod web;
 
 pub use extract::Body;
@@ -76,6 +79,15 @@ api_routes! {
         accounts::delete_account,
         accounts::replace_cookie,
         accounts::account_status,
+        qr_logins::start_qr_login,
+        qr_logins::get_qr_login,
+        qr_logins::cancel_qr_login,
+        verifications::list_verifications,
+        verifications::dismiss_verification,
+        verifications::start_session,
+        captcha::captcha_status,
+        captcha::close_session,
+        captcha::session_socket,
         conversations::list_conversations,
         conversations::conversation_by_cid,
         conversations::get_conversation,
