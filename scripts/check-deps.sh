@@ -12,7 +12,10 @@ for pair in \
   xianyu-persistence:goofish-protocol xianyu-runner:diesel xianyu-runner:actix-web \
   xianyu-runner:xianyu-persistence goofish-sim:xianyu-runner goofish-sim:xianyu-domain \
   goofish-sim:xianyu-persistence xianyu-logs:xianyu-persistence xianyu-logs:xianyu-runner \
-  xianyu-logs:goofish-protocol xianyu-logs:actix-web xianyu-logs:diesel; do
+  xianyu-logs:goofish-protocol xianyu-logs:actix-web xianyu-logs:diesel \
+  xianyu-captcha:xianyu-persistence xianyu-captcha:xianyu-runner xianyu-captcha:goofish-protocol \
+  xianyu-captcha:actix-web xianyu-captcha:diesel xianyu-runner:fantoccini \
+  xianyu-persistence:fantoccini; do
   crate=${pair%%:*}; dep=${pair##*:}
   case " $members " in *" $crate "*) ;; *) continue ;; esac
   if cargo tree -q -p "$crate" -e normal -i "$dep" 2>/dev/null | grep -q "$crate v"; then

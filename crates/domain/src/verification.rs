@@ -246,6 +246,35 @@ pub fn x5_changed(before: &[(String, String)], after: &[BrowserCookie]) -> bool 
         .any(|c| !before.iter().any(|(n, v)| n == &c.name && v == &c.value))
 }
 
+/// The cookies to merge into the account's jar after a solved session: every browser cookie
+/// (all domains), one per name; when a name is set on several domains, the one that would be
+/// sent to `host` wins (exact host first, then the longest parent domain). Sorted by name.
+pub fn cookies_to_merge(browser: &[BrowserCookie], host: &str) -> Vec<(String, String)> {
+    fn rank(domain: &str, host: &str) -> usize {
+        let d = domain.trim_start_matches('.');
+        if d == host {
+            usize::MAX
+        } else if host.ends_with(&format!(".{d}")) {
+            d.len()
+        } else {
+            0
+        }
+    }
+    let mut best: std::collections::BTreeMap<&str, (usize, &str)> = Default::default();
+    for c in browser.iter().filter(|c| !c.name.is_empty()) {
+        let r = rank(&c.domain, host);
+        match best.get(c.name.as_str()) {
+            Some((have, _)) if *have >= r => {}
+            _ => {
+                best.insert(&c.name, (r, &c.value));
+            }
+        }
+    }
+    best.into_iter()
+        .map(|(n, (_, v))| (n.to_owned(), v.to_owned()))
+        .collect()
+}
+
 /// How a remote-control (or automatic) session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionEnd {

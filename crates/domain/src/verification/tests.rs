@@ -157,3 +157,28 @@ fn names_round_trip() {
 fn cookie_values_stay_out_of_debug() {
     assert!(!format!("{:?}", c("x5sec", "secret-value")).contains("secret-value"));
 }
+
+#[test]
+fn merged_cookies_prefer_the_domain_the_page_talks_to() {
+    let on = |n: &str, v: &str, d: &str| BrowserCookie {
+        name: n.into(),
+        value: v.into(),
+        domain: d.into(),
+    };
+    let got = cookies_to_merge(
+        &[
+            on("cna", "t", ".taobao.com"),
+            on("cna", "g", ".goofish.com"),
+            on("x5sec", "new", "h5api.m.goofish.com"),
+            on("x5sec", "parent", ".goofish.com"),
+            on("", "nameless", ".goofish.com"),
+            on("isg", "i", ".alicdn.com"),
+        ],
+        "h5api.m.goofish.com",
+    );
+    let want: Vec<(String, String)> = [("cna", "g"), ("isg", "i"), ("x5sec", "new")]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
