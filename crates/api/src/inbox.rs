@@ -175,8 +175,16 @@ impl Inbox {
         &self.core.store
     }
 
-    /// Follows the runner's status changes for as long as the runner runs.
+    /// Reopens the tasks a previous process left in progress, then follows the runner's status
+    /// changes for as long as the runner runs.
     pub fn follow(self: &Arc<Self>) {
+        match self.store().reopen_interrupted_verifications(now_ms()) {
+            Ok(0) => {}
+            Ok(n) => log::info!(target: TARGET, "{n} verification tasks reopened after a restart"),
+            Err(e) => {
+                log::warn!(target: TARGET, "cannot reopen interrupted verification tasks: {e}")
+            }
+        }
         let me = self.clone();
         let mut feed = self.core.runner.subscribe();
         self.core.runner.runtime().spawn(async move {

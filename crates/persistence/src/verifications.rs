@@ -213,6 +213,21 @@ impl Store {
         self.verification(id)
     }
 
+    /// Moves every task left `in_progress` (by a session of a process that is gone) back to
+    /// `open`, noting why; returns how many. Called once at start-up.
+    pub fn reopen_interrupted_verifications(&self, now: i64) -> Result<usize, StoreError> {
+        let mut conn = self.conn()?;
+        Ok(
+            diesel::update(v::table.filter(v::state.eq(VerificationState::InProgress.as_str())))
+                .set((
+                    v::state.eq(VerificationState::Open.as_str()),
+                    v::updated_at.eq(now),
+                    v::last_outcome.eq("interrupted by a server restart"),
+                ))
+                .execute(&mut *conn)?,
+        )
+    }
+
     /// Gives task `id` a fresh URL.
     pub fn set_verification_url(
         &self,

@@ -72,6 +72,18 @@ fn scenario(store: &Store) {
     );
     assert_eq!(store.auto_attempt_history(a.id, 5_000).unwrap(), (0, None));
 
+    store
+        .set_verification_state(face.id, VerificationState::InProgress, None, 4_500)
+        .unwrap();
+    assert_eq!(store.reopen_interrupted_verifications(4_600).unwrap(), 1);
+    let f = store.verification(face.id).unwrap();
+    assert_eq!(
+        (f.state, f.last_outcome.as_deref()),
+        (
+            VerificationState::Open,
+            Some("interrupted by a server restart")
+        )
+    );
     let t = store
         .set_verification_state(captcha.id, VerificationState::InProgress, None, 5_000)
         .unwrap();
