@@ -16,6 +16,7 @@ import { loadAccounts } from './lib/accounts.js';
 const ROUTES = [
   { path: '/', load: () => import('./pages/overview.js') },
   { path: '/accounts', load: () => import('./pages/accounts.js') },
+  { path: '/verifications', load: () => import('./pages/verifications.js') },
   { path: '/conversations', load: () => import('./pages/account-redirect.js'), props: { to: 'conversations' } },
   { path: '/accounts/:account/conversations', load: () => import('./pages/conversations.js') },
   { path: '/accounts/:account/conversations/:conv', load: () => import('./pages/conversations.js') },

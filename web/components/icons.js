@@ -47,6 +47,7 @@ const P = {
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2',
   shield: 'M12 3l8 3v6c0 5-4 8-8 9-4-1-8-4-8-9V6z',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',
+  qr: 'M3 3h7v7H3zM14 3h7v7h-7zM3 14h7v7H3zM14 14h3v3h-3zM18 18h3v3h-3zM20 14h1M14 20h1M6 6h1M17 6h1M6 17h1',
 };
 
 export function Icon({ name, size = 16, class: cls = '', title }) {

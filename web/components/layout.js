@@ -1,13 +1,14 @@
 // The app shell: side navigation (a drawer on phones), top bar with the live indicator,
 // language and theme switches and the user menu.
 import { html, useState, useEffect } from '../vendor/preact-htm.module.js';
-import { t, lang, loadLang } from '../lib/i18n.js';
+import { t, tv, lang, loadLang } from '../lib/i18n.js';
 import { useStore } from '../lib/store.js';
 import { live, reconnectNow } from '../lib/live.js';
 import { theme, setTheme } from '../lib/theme.js';
 import { session } from '../lib/api.js';
 import { route } from '../lib/router.js';
 import { useTick } from '../lib/hooks.js';
+import { verifications, loadVerifications, arrivals, verificationSubject } from '../lib/verifications.js';
 import { Icon } from './icons.js';
 import { Menu } from './menu.js';
 import { toast } from './toast.js';
@@ -16,6 +17,7 @@ const NAV = [
   { group: 'work', items: [
     { id: 'overview', path: '/', icon: 'home' },
     { id: 'accounts', path: '/accounts', icon: 'user' },
+    { id: 'verifications', path: '/verifications', icon: 'shield', badge: true },
     { id: 'conversations', path: '/conversations', icon: 'chat' },
   ] },
   { group: 'auto', items: [{ id: 'replies', path: '/replies', icon: 'reply' }] },
@@ -61,6 +63,26 @@ export function LiveIndicator() {
   </button>`;
 }
 
+/** How many verification tasks are open (the inbox's badge), loaded once the shell shows. */
+function useOpenVerifications() {
+  const v = useStore(verifications);
+  useEffect(() => {
+    loadVerifications().catch(() => {});
+    // A new task while elsewhere: say so (the inbox itself shows the row).
+    return arrivals.subscribe((task) => {
+      if (!task || route.get().path === '/verifications') return;
+      toast.warn(t('verifications.new_task', { name: verificationSubject(task), kind: tv('verification_kind', task.kind) }));
+    });
+  }, []);
+  return v.open ? v.open.length : 0;
+}
+
+function NavBadge({ n }) {
+  if (!n) return null;
+  return html`<span class="nav-badge" data-test="verification-badge" data-count=${n} title=${t('verifications.badge', { n })}>
+    <span aria-hidden="true">${n > 99 ? '99+' : n}</span><span class="sr-only">${t('verifications.badge', { n })}</span></span>`;
+}
+
 function LangSwitch() {
   const l = useStore(lang);
   const pick = (v) => loadLang(v).catch((e) => toast.error(e));
@@ -104,6 +126,7 @@ export function Shell({ children, onLogout, onPassword }) {
   }, [open]);
   const current = section(r.path);
   const isAdmin = user && user.role === 'admin';
+  const openTasks = useOpenVerifications();
   return html`<div class=${'shell' + (open ? ' nav-open' : '')}>
     <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>${t('topbar.skip')}</a>
     <aside class="sidebar" id="sidebar" aria-label=${t('nav.label')}>
@@ -114,7 +137,7 @@ export function Shell({ children, onLogout, onPassword }) {
             <div class="nav-group-title">${t('nav.group_' + g.group)}</div>
             ${g.items.map(
               (it) => html`<a href=${'#' + it.path} class=${'nav-link' + (current === it.id ? ' active' : '')} aria-current=${current === it.id ? 'page' : undefined}
-                data-test=${'nav-' + it.id}><${Icon} name=${it.icon} /><span>${t('nav.' + it.id)}</span></a>`,
+                data-test=${'nav-' + it.id}><${Icon} name=${it.icon} /><span class="nav-text">${t('nav.' + it.id)}</span>${it.badge ? html`<${NavBadge} n=${openTasks} />` : null}</a>`,
             )}
           </div>`,
         )}
@@ -123,8 +146,10 @@ export function Shell({ children, onLogout, onPassword }) {
     <div class="scrim" onClick=${() => setOpen(false)} aria-hidden="true"></div>
     <div class="main-col">
       <header class="topbar">
-        <button type="button" class="btn btn-ghost btn-icon nav-toggle" aria-label=${t('topbar.menu')} aria-controls="sidebar" aria-expanded=${open ? 'true' : 'false'}
-          onClick=${() => setOpen(!open)} data-test="nav-toggle"><${Icon} name="menu" /></button>
+        <button type="button" class="btn btn-ghost btn-icon nav-toggle" aria-label=${t('topbar.menu') + (openTasks ? ' · ' + t('verifications.badge', { n: openTasks }) : '')} aria-controls="sidebar" aria-expanded=${open ? 'true' : 'false'}
+          onClick=${() => setOpen(!open)} data-test="nav-toggle"><${Icon} name="menu" />${openTasks
+            ? html`<span class="nav-toggle-dot" data-test="nav-toggle-badge" data-count=${openTasks} aria-hidden="true"></span>`
+            : null}</button>
         <span class="topbar-title">${t('nav.' + current)}</span>
         <div class="topbar-spacer"></div>
         <${LiveIndicator} />

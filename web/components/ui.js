@@ -30,7 +30,7 @@ function Countdown({ at }) {
   return html`<span class="countdown" data-test="retry-countdown">${s > 0 ? t('status.retry_in', { time: duration(s) }) : t('status.retrying')}</span>`;
 }
 
-/** The connection status of an account, with the retry countdown or captcha link. */
+/** The connection status of an account, with the retry countdown or the link to the verification inbox. */
 export function StatusBadge({ status, nextRetryAt, captchaUrl }) {
   const tone = STATUS_TONE[status] || 'muted';
   return html`<span class="status-cell">
@@ -38,8 +38,8 @@ export function StatusBadge({ status, nextRetryAt, captchaUrl }) {
       <span class=${'dot dot-' + tone} aria-hidden="true"></span>${tv('status', status)}
     </${Badge}>
     ${status === 'backoff' && nextRetryAt ? html` <${Countdown} at=${nextRetryAt} />` : null}
-    ${status === 'captcha_required' && captchaUrl
-      ? html` <a class="link" href=${captchaUrl} target="_blank" rel="noopener noreferrer" data-test="captcha-link">${t('status.solve_captcha')}<${Icon} name="link" size="12" /></a>`
+    ${status === 'captcha_required'
+      ? html` <a class="link" href="#/verifications" title=${captchaUrl || undefined} data-test="captcha-link">${t('status.solve_captcha')}<${Icon} name="shield" size="12" /></a>`
       : null}
   </span>`;
 }

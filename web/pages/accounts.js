@@ -13,10 +13,11 @@ import { confirmDialog } from '../components/modal.js';
 import { toast } from '../components/toast.js';
 import { Icon } from '../components/icons.js';
 import { AddAccountDialog, EditAccountDialog, CookieDialog } from './account-forms.js';
+import { QrLoginDialog } from './account-qr.js';
 
 export default function AccountsPage({ query }) {
   const s = useStore(accounts);
-  const [dialog, setDialog] = useState(query.add ? { kind: 'add' } : null);
+  const [dialog, setDialog] = useState(query.add ? { kind: 'add' } : query.qr ? { kind: 'qr' } : null);
   useEffect(() => {
     loadAccounts('stale').catch(() => {});
   }, []);
@@ -25,7 +26,7 @@ export default function AccountsPage({ query }) {
 
   const close = () => {
     setDialog(null);
-    if (query.add) setQuery({});
+    if (query.add || query.qr) setQuery({});
   };
   const toggle = async (a, field, value) => {
     try {
@@ -104,6 +105,7 @@ export default function AccountsPage({ query }) {
     <${PageHeader} title=${t('accounts.title')} subtitle=${t('accounts.subtitle')}
       actions=${html`<button type="button" class="btn" onClick=${() => loadAccounts(true).catch(() => {})}>
           <${Icon} name="refresh" />${t('common.refresh')}</button>
+        <button type="button" class="btn" onClick=${() => setDialog({ kind: 'qr' })} data-test="account-qr-login"><${Icon} name="qr" />${t('qr.open')}</button>
         <button type="button" class="btn btn-primary" onClick=${() => setDialog({ kind: 'add' })} data-test="account-add"><${Icon} name="plus" />${t('accounts.add')}</button>`} />
     <${Panel} class="panel-flush">
       ${s.error ? html`<${ErrorBox} error=${s.error} onRetry=${() => loadAccounts(true)} />` : null}
@@ -111,11 +113,15 @@ export default function AccountsPage({ query }) {
         rowProps=${(a) => ({ 'data-test': 'account-row', 'data-account-id': a.id, 'data-status': a.status, class: ATTENTION.has(a.status) ? 'row-attention' : '' })}
         empty=${html`<${Empty} icon="user" title=${t('accounts.none_yet')}>
           <p>${t('accounts.none_hint')}</p>
-          <button type="button" class="btn btn-primary" onClick=${() => setDialog({ kind: 'add' })}>${t('accounts.add')}</button></${Empty}>`} />
+          <div class="row">
+            <button type="button" class="btn" onClick=${() => setDialog({ kind: 'qr' })}><${Icon} name="qr" />${t('qr.open')}</button>
+            <button type="button" class="btn btn-primary" onClick=${() => setDialog({ kind: 'add' })}>${t('accounts.add')}</button>
+          </div></${Empty}>`} />
       <${LoadMore} hasMore=${page.hasMore} onClick=${page.more} count=${page.total > 50 ? page.shown.length : 0} />
     </${Panel}>
     ${dialog?.kind === 'add' ? html`<${AddAccountDialog} existing=${list} onClose=${close} />` : null}
     ${dialog?.kind === 'edit' ? html`<${EditAccountDialog} account=${dialog.account} onClose=${close} />` : null}
     ${dialog?.kind === 'cookie' ? html`<${CookieDialog} account=${dialog.account} onClose=${close} />` : null}
+    ${dialog?.kind === 'qr' ? html`<${QrLoginDialog} onClose=${close} />` : null}
   </div>`;
 }

@@ -8,6 +8,7 @@ import { useAsync, useLive, useDebounced } from '../lib/hooks.js';
 import { yuan, num, shanghaiDay } from '../lib/format.js';
 import { PageHeader, Panel, Stat, StatusBadge, ErrorBox, Loading, Empty, Notice, ATTENTION } from '../components/ui.js';
 import { DayChart } from '../components/chart.js';
+import { verifications } from '../lib/verifications.js';
 
 /** The last `days` days of every account, in one request (GET /stats). */
 async function loadSummary(days) {
@@ -31,10 +32,15 @@ function Attention({ list }) {
   const cards = useAsync(() => get('/cards', { limit: 100 }), []);
   const low = (cards.data?.items || []).filter((c) => c.kind === 'stock' && c.stock && c.stock.available <= (c.body?.low_stock_threshold ?? 0));
   const uncertain = review.data?.items?.length > 0;
-  if (!flagged.length && !low.length && !uncertain) {
+  const tasks = (useStore(verifications).open || []).length;
+  if (!flagged.length && !low.length && !uncertain && !tasks) {
     return html`<${Empty} icon="check" title=${t('overview.all_good')} />`;
   }
   return html`<ul class="attention-list" data-test="attention-list">
+    ${tasks
+      ? html`<li key="verifications" data-test="attention-verifications" data-count=${tasks}><a href="#/verifications" class="attention-name">${t('verifications.title')}</a>
+          <span class="badge badge-danger">${t('verifications.badge', { n: tasks })}</span></li>`
+      : null}
     ${flagged.map(
       (a) => html`<li key=${'a' + a.id} data-test="attention-account" data-account-id=${a.id}>
         <a href="#/accounts" class="attention-name">${accountLabel(a)}</a>

@@ -369,7 +369,7 @@ async fn drive(run: &mut Run, b: &mut Browser, ctl: &mut mpsc::Receiver<Ctl>) ->
                 if run.state == SessionState::Checking
                     && run.released_at.is_some_and(|t| t.elapsed() > CHECKING_FOR)
                 {
-                    run.say(SessionState::Ready, Some("not passed yet: try again".into()));
+                    run.say(SessionState::Ready, Some("not_passed".into()));
                 }
             }
             _ = tokio::time::sleep_until(deadline) => {

@@ -87,7 +87,7 @@ enum Inbound {
 /// The operator's view of a session.
 #[utoipa::path(tag = "verifications", params(("id" = String, Path, description = "session id")),
     responses(
-        (status = 101, description = "WebSocket upgrade. Authenticate with the first message {\"type\":\"auth\",\"token\":\"…\"} (or an Authorization header). Then the server sends JSON text messages — ready {viewport:{width,height}}, status {state: loading|ready|checking|solved|failed|expired|closed, message}, pong, error {code, message} — and binary messages, each one JPEG frame of the page. The client sends {\"type\":\"pointer\",\"action\":\"down|move|up\",\"x\":0..1,\"y\":0..1,\"touch\":bool} (fractions of the displayed frame) and {\"type\":\"ping\"}. Another user's session, or an unknown one, gets error captcha_session_not_found. Closing the socket ends the session after a short grace period."),
+        (status = 101, description = "WebSocket upgrade. Authenticate with the first message {\"type\":\"auth\",\"token\":\"…\"} (or an Authorization header). Then the server sends JSON text messages — ready {viewport:{width,height}}, status {state: loading|ready|checking|solved|failed|expired|closed, message: null, not_passed (back to ready after a release that did not pass), or the failure}, pong, error {code, message} — and binary messages, each one JPEG frame of the page. The client sends {\"type\":\"pointer\",\"action\":\"down|move|up\",\"x\":0..1,\"y\":0..1,\"touch\":bool} (fractions of the displayed frame) and {\"type\":\"ping\"}. Another user's session, or an unknown one, gets error captcha_session_not_found. Closing the socket ends the session after a short grace period."),
     ))]
 #[get("/captcha/sessions/{id}/ws")]
 pub async fn session_socket(

@@ -11,10 +11,12 @@ mod chat;
 mod logs;
 mod orders;
 mod pages;
+mod qr_login;
 mod replies;
 mod session;
 mod stats;
 mod system;
+mod verifications;
 
 use serde_json::{Value, json};
 use xianyu_tests::{Backend, TestServer, sim_call};

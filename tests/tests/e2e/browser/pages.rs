@@ -28,6 +28,7 @@ async fn every_page_renders_cleanly_in_both_languages_and_on_a_phone() {
     let pages = [
         ("/".to_owned(), "page-overview"),
         ("/accounts".to_owned(), "page-accounts"),
+        ("/verifications".to_owned(), "page-verifications"),
         (
             format!("/accounts/{id}/conversations"),
             "page-conversations",
