@@ -345,16 +345,29 @@ async fn soak_50_accounts_random_drops_every_message_handled_exactly_once() {
         // Say what is stuck, so a failing seed can be investigated.
         for ((a, chat), pnm) in &d.outstanding {
             let acc = &accounts[*a];
+            let key = (acc.id, pnm.clone());
+            let failures: Vec<String> = soak
+                .failures
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|f| f.contains(pnm.as_str()))
+                .cloned()
+                .collect();
             eprintln!(
-                "soak: unanswered {pnm} (account {} chat {chat}): status {:?}, live sessions {}, seen {:?}",
+                "soak: unanswered {pnm} (account {} chat {chat}): status {:?}, live sessions {}, seen {:?}, settled {:?}, failures {failures:?}, takeovers {:?}, pauses {:?}",
                 acc.unb,
                 sup.status(acc.id),
                 live_sessions(&sim, &acc.unb),
-                soak.seen
+                soak.seen.lock().unwrap().get(&key).copied(),
+                soak.settled.lock().unwrap().get(&key).copied(),
+                soak.takeovers
                     .lock()
                     .unwrap()
-                    .get(&(acc.id, pnm.clone()))
-                    .copied(),
+                    .iter()
+                    .filter(|k| k.0 == acc.id)
+                    .collect::<Vec<_>>(),
+                mem.pauses.lock().unwrap().len(),
             );
         }
         panic!(
