@@ -130,6 +130,19 @@ pub struct Inbox {
     core: Arc<InboxCore>,
     captcha: Arc<SessionManager>,
     auto_attempt: bool,
+    /// Hosts the account's cookies may be loaded for (Goofish's, and the configured gateways).
+    cookie_hosts: Vec<String>,
+}
+
+/// Whether a verification page on `host` may receive the account's cookies: Goofish's and
+/// Taobao's domains, or one of the configured gateways (the simulator in tests). A punish URL
+/// elsewhere opens without them.
+fn cookie_host_allowed(host: &str, configured: &[String]) -> bool {
+    let host = host.to_ascii_lowercase();
+    configured.contains(&host)
+        || ["goofish.com", "taobao.com"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 impl Inbox {
@@ -141,7 +154,13 @@ impl Inbox {
         events: UserEvents,
         cfg: xianyu_captcha::CaptchaConfig,
         auto_attempt: bool,
+        endpoints: &xianyu_runner::Endpoints,
     ) -> Arc<Self> {
+        let cookie_hosts = [&endpoints.h5api_base, &endpoints.passport_base]
+            .into_iter()
+            .filter_map(|u| url_host(u))
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
         let core = Arc::new(InboxCore {
             store,
             runner: runner.clone(),
@@ -152,6 +171,7 @@ impl Inbox {
             core,
             captcha,
             auto_attempt,
+            cookie_hosts,
         })
     }
 
@@ -168,6 +188,24 @@ impl Inbox {
     /// Sends a task to its owner's dashboards.
     pub fn publish(&self, task: &Verification) {
         self.core.publish(task);
+    }
+
+    /// The account's cookies for a session on `url` (none when the page is not Goofish's).
+    fn session_cookies(
+        &self,
+        user: UserId,
+        account: Option<AccountId>,
+        url: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let Some(account) = account else {
+            return Ok(Vec::new());
+        };
+        let host = url_host(url).unwrap_or_default();
+        if !cookie_host_allowed(&host, &self.cookie_hosts) {
+            log::warn!(target: TARGET, account = account.0; "verification page on {host}: opened without the account's cookies");
+            return Ok(Vec::new());
+        }
+        Ok(cookie_pairs(&self.store().account_cookie(user, account)?))
     }
 
     /// The store.
@@ -285,7 +323,7 @@ impl Inbox {
             self.publish(&t);
             return Ok(());
         }
-        let cookies = cookie_pairs(&self.store().account_cookie(task.user_id, account)?);
+        let cookies = self.session_cookies(task.user_id, Some(account), &url)?;
         match self.captcha.open(OpenSession {
             owner: task.user_id,
             verification_id: task.id,
@@ -332,15 +370,9 @@ impl Inbox {
         if let Some(running) = self.captcha.session_for(task.id) {
             let _ = self.captcha.close(&running, user);
         }
-        let cookies = match task.account_id {
-            Some(a) => cookie_pairs(
-                &self
-                    .store()
-                    .account_cookie(user, a)
-                    .map_err(OpenError::Store)?,
-            ),
-            None => Vec::new(),
-        };
+        let cookies = self
+            .session_cookies(user, task.account_id, &url)
+            .map_err(OpenError::Store)?;
         let session = self
             .captcha
             .open(OpenSession {
@@ -414,6 +446,30 @@ fn cookie_pairs(cookie: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_go_only_to_goofish_or_the_configured_gateways() {
+        let configured = vec!["127.0.0.1".to_owned()];
+        for ok in [
+            "h5api.m.goofish.com",
+            "passport.goofish.com",
+            "goofish.com",
+            "login.taobao.com",
+            "127.0.0.1",
+            "H5API.M.GOOFISH.COM",
+        ] {
+            assert!(cookie_host_allowed(ok, &configured), "{ok}");
+        }
+        for bad in [
+            "evil.com",
+            "goofish.com.evil.com",
+            "notgoofish.com",
+            "localhost",
+            "",
+        ] {
+            assert!(!cookie_host_allowed(bad, &configured), "{bad}");
+        }
+    }
 
     #[test]
     fn hosts_and_pairs() {

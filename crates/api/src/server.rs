@@ -129,6 +129,7 @@ fn app_state(
         user_events.clone(),
         settings.captcha.clone(),
         settings.captcha_auto,
+        &settings.goofish_endpoints(),
     );
     inbox.follow();
     let qr_logins = crate::qr_logins::QrLogins::new(

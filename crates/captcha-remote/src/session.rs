@@ -383,18 +383,34 @@ async fn drive(run: &mut Run, b: &mut Browser, ctl: &mut mpsc::Receiver<Ctl>) ->
     }
 }
 
-/// Keeps only the last of consecutive moves: input that arrives faster than the browser takes
-/// it is coalesced instead of queued.
+/// Most consecutive moves relayed from one backlog: when input arrives faster than the
+/// browser takes it, a longer run of queued moves is thinned to this many.
+const MAX_MOVES_PER_RUN: usize = 12;
+
+/// Thins runs of more than [`MAX_MOVES_PER_RUN`] consecutive queued moves to evenly spaced
+/// points (the last always kept): a backlog is caught up without losing the drag's shape,
+/// which risk control reads (dropping all but the last would turn a drag into jumps).
 pub(crate) fn coalesce(inputs: Vec<PointerInput>) -> Vec<PointerInput> {
     let mut out: Vec<PointerInput> = Vec::with_capacity(inputs.len());
+    let mut run: Vec<PointerInput> = Vec::new();
+    let flush = |run: &mut Vec<PointerInput>, out: &mut Vec<PointerInput>| {
+        let n = run.len();
+        if n <= MAX_MOVES_PER_RUN {
+            out.append(run);
+            return;
+        }
+        out.extend((1..=MAX_MOVES_PER_RUN).map(|i| run[i * n / MAX_MOVES_PER_RUN - 1]));
+        run.clear();
+    };
     for p in inputs {
-        match out.last_mut() {
-            Some(last) if last.action == PointerAction::Move && p.action == PointerAction::Move => {
-                *last = p;
-            }
-            _ => out.push(p),
+        if p.action == PointerAction::Move {
+            run.push(p);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(p);
         }
     }
+    flush(&mut run, &mut out);
     out
 }
 
@@ -554,18 +570,44 @@ mod tests {
     }
 
     #[test]
-    fn consecutive_moves_collapse_to_the_last() {
+    fn a_short_backlog_is_relayed_whole_a_long_one_thinned_evenly() {
         use PointerAction::*;
         let got = coalesce(vec![
             p(Down, 0.1),
             p(Move, 0.2),
             p(Move, 0.3),
-            p(Move, 0.4),
-            p(Up, 0.4),
+            p(Up, 0.3),
             p(Move, 0.5),
         ]);
         let xs: Vec<(PointerAction, f64)> = got.iter().map(|i| (i.action, i.x)).collect();
-        assert_eq!(xs, vec![(Down, 0.1), (Move, 0.4), (Up, 0.4), (Move, 0.5)]);
+        assert_eq!(
+            xs,
+            vec![
+                (Down, 0.1),
+                (Move, 0.2),
+                (Move, 0.3),
+                (Up, 0.3),
+                (Move, 0.5)
+            ]
+        );
+
+        let mut long = vec![p(Down, 0.0)];
+        long.extend((1..=48).map(|i| p(Move, f64::from(i) / 100.0)));
+        long.push(p(Up, 0.48));
+        let got = coalesce(long);
+        assert_eq!(got.len(), MAX_MOVES_PER_RUN + 2);
+        let moves: Vec<f64> = got
+            .iter()
+            .filter(|i| i.action == Move)
+            .map(|i| i.x)
+            .collect();
+        assert_eq!(moves.len(), MAX_MOVES_PER_RUN);
+        assert_eq!(moves.last().copied(), Some(0.48), "the last move is kept");
+        assert!(
+            moves.windows(2).all(|w| (w[1] - w[0] - 0.04).abs() < 1e-9),
+            "evenly spaced: {moves:?}"
+        );
+        assert_eq!((got[0].action, got[got.len() - 1].action), (Down, Up));
     }
 
     #[test]

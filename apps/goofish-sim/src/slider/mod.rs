@@ -228,6 +228,7 @@ pub(crate) async fn verify(
 ) -> HttpResponse {
     let raw = String::from_utf8_lossy(&body).into_owned();
     let refuse = |state: &SimState, unb: Option<String>, reason: &str| {
+        log::info!(target: "goofish_sim", "slider refused: {reason}");
         journal(
             state,
             &req,
