@@ -7,7 +7,7 @@ use crate::{blocking, now_ms};
 use goofish_protocol::lwp::SendContent;
 use serde::Serialize;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use xianyu_domain::{AccountId, MessageDirection, MessageLog, MessageRecord};
@@ -57,6 +57,61 @@ impl SendVerdict {
     }
 }
 
+/// The account's connection as senders see it. A send while the account reconnects waits for
+/// the next session (within its timeout) instead of failing: a reply that falls into a
+/// reconnect — a dropped socket between a buyer's message and the debounced answer — is sent,
+/// not lost. A send while the account is parked (risk control, expired session, stopped) fails
+/// at once.
+#[derive(Debug)]
+pub(crate) struct Link {
+    state: AtomicU8,
+    changed: tokio::sync::Notify,
+}
+
+impl Link {
+    /// Not connected and not trying (parked, stopped).
+    pub(crate) const PARKED: u8 = 0;
+    /// Connecting, or backing off before the next attempt.
+    pub(crate) const RECONNECTING: u8 = 1;
+    /// Registered on the IM socket.
+    pub(crate) const ONLINE: u8 = 2;
+
+    /// A link in `state`.
+    pub(crate) fn new(state: u8) -> Self {
+        Self {
+            state: AtomicU8::new(state),
+            changed: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Moves to `state` and wakes the waiting senders.
+    pub(crate) fn set(&self, state: u8) {
+        self.state.store(state, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    fn state(&self) -> u8 {
+        self.state.load(Ordering::SeqCst)
+    }
+
+    /// Waits until online (`true`); `false` when parked or past `deadline`.
+    async fn wait_online(&self, deadline: tokio::time::Instant) -> bool {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.state() {
+                Self::ONLINE => return true,
+                Self::PARKED => return false,
+                _ => {}
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.state() == Self::ONLINE;
+            }
+        }
+    }
+}
+
 /// A command for the account's live session.
 pub(crate) enum SessionCmd {
     /// Send a message.
@@ -83,7 +138,7 @@ pub(crate) enum SessionCmd {
 pub struct AccountSender {
     pub(crate) account: AccountId,
     pub(crate) cmds: mpsc::Sender<SessionCmd>,
-    pub(crate) online: Arc<AtomicBool>,
+    pub(crate) link: Arc<Link>,
     pub(crate) messages: Arc<dyn MessageLog>,
     pub(crate) events: broadcast::Sender<RunnerEvent>,
     pub(crate) send_timeout: Duration,
@@ -135,7 +190,7 @@ impl AccountSender {
 
     /// Whether the account is registered on the IM socket right now.
     pub fn is_online(&self) -> bool {
-        self.online.load(Ordering::SeqCst)
+        self.link.state() == Link::ONLINE
     }
 
     /// Sends `content` to buyer `to` in chat `cid` and reports the server's verdict (waits at
@@ -147,24 +202,28 @@ impl AccountSender {
         content: SendContent,
         direction: MessageDirection,
     ) -> Result<SendVerdict> {
-        if !self.is_online() {
-            return Err(RunnerError::NotConnected(self.account));
-        }
-        let (reply, rx) = oneshot::channel();
-        let cmd = SessionCmd::Send {
-            cid: cid.to_owned(),
-            to: to.to_owned(),
-            content: content.clone(),
-            reply,
-        };
-        self.cmds
-            .send(cmd)
-            .await
-            .map_err(|_| RunnerError::NotRunning(self.account))?;
-        let verdict = match tokio::time::timeout(self.send_timeout, rx).await {
-            Ok(Ok(result)) => result?,
-            Ok(Err(_)) => return Err(RunnerError::NotConnected(self.account)),
-            Err(_) => SendVerdict::Unconfirmed,
+        let deadline = tokio::time::Instant::now() + self.send_timeout;
+        let verdict = loop {
+            if !self.link.wait_online(deadline).await {
+                return Err(RunnerError::NotConnected(self.account));
+            }
+            let (reply, rx) = oneshot::channel();
+            let cmd = SessionCmd::Send {
+                cid: cid.to_owned(),
+                to: to.to_owned(),
+                content: content.clone(),
+                reply,
+            };
+            self.cmds
+                .send(cmd)
+                .await
+                .map_err(|_| RunnerError::NotRunning(self.account))?;
+            match tokio::time::timeout_at(deadline, rx).await {
+                Ok(Ok(result)) => break result?,
+                // dropped unsent: the session ended before taking it; wait for the next one
+                Ok(Err(_)) => continue,
+                Err(_) => break SendVerdict::Unconfirmed,
+            }
         };
         log::info!(target: "xianyu_runner::send", account = self.account.0; "send to chat {cid}: {}", if verdict.is_ok() { "ok" } else { "rejected" });
         self.count(xianyu_domain::metrics::MetricEvent::MessageOut {

@@ -209,12 +209,12 @@ impl Supervisor {
         let status = Arc::new(Mutex::new(AccountRuntimeStatus::new(
             AccountStatus::Offline,
         )));
-        let online = Arc::new(AtomicBool::new(false));
+        let link = Arc::new(crate::sender::Link::new(crate::sender::Link::RECONNECTING));
         let jar = Arc::new(Mutex::new(CookieJar::parse(&account.cookie)));
         let sender = AccountSender {
             account: id,
             cmds: cmd_tx,
-            online: online.clone(),
+            link: link.clone(),
             messages: deps.ports.messages.clone(),
             events: deps.events.clone(),
             send_timeout: deps.cfg.send_timeout,
@@ -237,7 +237,7 @@ impl Supervisor {
             deps,
             account,
             publisher,
-            online,
+            link,
             sender: sender.clone(),
             jar,
         };

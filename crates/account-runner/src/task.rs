@@ -9,12 +9,12 @@ use crate::error::{Result, RunnerError};
 use crate::events::RunnerEvent;
 use crate::handler::EventHandler;
 use crate::mtop_client::MtopClient;
-use crate::sender::{AccountSender, SessionCmd};
+use crate::sender::{AccountSender, Link, SessionCmd};
 use crate::supervisor::Ports;
 use crate::{blocking, now_ms};
 use goofish_protocol::cookies::CookieJar;
 use goofish_protocol::ids;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU16, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::Instant;
@@ -89,7 +89,7 @@ pub(crate) struct AccountTask {
     pub deps: Arc<TaskDeps>,
     pub account: RunnableAccount,
     pub publisher: StatusPublisher,
-    pub online: Arc<AtomicBool>,
+    pub link: Arc<crate::sender::Link>,
     pub sender: AccountSender,
     pub jar: Arc<Mutex<CookieJar>>,
     pub pause_minutes: Arc<AtomicU16>,
@@ -113,6 +113,7 @@ impl AccountTask {
     ) {
         let id = self.account.id;
         let Some(unb) = self.jar_snapshot().unb().map(str::to_owned) else {
+            self.link.set(Link::PARKED);
             let msg = "the cookie has no unb".to_owned();
             self.publisher
                 .set(AccountStatus::CookieInvalid, Some(msg), None, None)
@@ -209,7 +210,7 @@ impl AccountTask {
                 }
             };
             let started = Instant::now();
-            self.online.store(true, Ordering::SeqCst);
+            self.link.set(Link::ONLINE);
             self.publisher
                 .set(AccountStatus::Online, None, None, None)
                 .await;
@@ -224,7 +225,7 @@ impl AccountTask {
             ));
             let end = session.run(&mut cmds, &mut stop).await;
             refresher.abort();
-            self.online.store(false, Ordering::SeqCst);
+            self.link.set(Link::RECONNECTING);
             match end {
                 SessionEnd::Stopped => break,
                 SessionEnd::TokenChanged(new_token) => {
@@ -253,7 +254,7 @@ impl AccountTask {
                 }
             }
         }
-        self.online.store(false, Ordering::SeqCst);
+        self.link.set(Link::PARKED);
         drop(inbound_tx);
         let _ = dispatch_task.await;
     }
@@ -303,6 +304,7 @@ impl AccountTask {
         cmds: &mut mpsc::Receiver<SessionCmd>,
         stop: &mut watch::Receiver<bool>,
     ) {
+        self.link.set(Link::PARKED);
         let (status, url) = match &err {
             RunnerError::SessionExpired => (AccountStatus::SessionExpired, None),
             RunnerError::CaptchaRequired { url } => (AccountStatus::CaptchaRequired, url.clone()),
@@ -394,9 +396,9 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 fn reject(cmd: SessionCmd, id: AccountId) {
     match cmd {
-        SessionCmd::Send { reply, .. } => {
-            let _ = reply.send(Err(RunnerError::NotConnected(id)));
-        }
+        // dropped unanswered: it was never written, so the sender may wait for the next
+        // session (a written send whose session died is answered `NotConnected` instead)
+        SessionCmd::Send { reply, .. } => drop(reply),
         SessionCmd::CreateConversation { reply, .. } => {
             let _ = reply.send(Err(RunnerError::NotConnected(id)));
         }
@@ -404,7 +406,7 @@ fn reject(cmd: SessionCmd, id: AccountId) {
     }
 }
 
-/// Waits for stop, answering sends with `NotConnected`.
+/// Waits for stop, dropping sends (their senders see the account parked and fail).
 async fn park(
     cmds: &mut mpsc::Receiver<SessionCmd>,
     stop: &mut watch::Receiver<bool>,

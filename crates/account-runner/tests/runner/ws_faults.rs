@@ -224,3 +224,80 @@ async fn silence_timeout_and_heartbeats_keep_a_quiet_connection_alive() {
     assert!(age < 1000, "last frame {age} ms ago");
     sup.shutdown().await;
 }
+
+/// Issue 13's lost reply: a reply that falls into a reconnect (the socket dropped between a
+/// buyer's message and the debounced answer) waited for nothing and failed `NotConnected` at
+/// once, so the buyer never got it. Now it waits for the next session within its timeout.
+/// The reconnect is held open for a second by a slow `/reg` answer, so the send certainly
+/// happens while the account is offline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_during_a_reconnect_waits_for_the_next_session() {
+    let env = Env::new(false, false);
+    let sup = env.start().await;
+    env.wait_online(&sup, SECS(5)).await;
+    let (cid, _) = env.buyer_says("在吗");
+    wait_for("the buyer's message", SECS(5), || {
+        env.rec.chats(Origin::Buyer).len() == 1
+    })
+    .await;
+    let sender = sup.sender(env.id).unwrap();
+    env.fault("slow_reg", |f| f.delay_ms = Some(1000));
+    env.fault("drop_socket", |f| f.mode = Some(DropMode::Close));
+    wait_for("the account reconnecting", SECS(5), || !sender.is_online()).await;
+    let started = Instant::now();
+    let verdict = sender
+        .send_text(
+            &cid,
+            common::BUYER,
+            "在的，亲",
+            xianyu_domain::MessageDirection::AutoReply,
+        )
+        .await;
+    assert!(
+        matches!(verdict, Ok(xianyu_runner::SendVerdict::Accepted { .. })),
+        "{verdict:?} after {:?}",
+        started.elapsed()
+    );
+    assert!(sender.is_online());
+    let sent = env.sim.state().sent_messages(&env.unb).unwrap();
+    assert_eq!(
+        sent.iter()
+            .filter(|m| m.text.as_deref() == Some("在的，亲"))
+            .count(),
+        1,
+        "delivered once"
+    );
+    sup.shutdown().await;
+}
+
+/// A parked account (risk control) does not make a sender wait: it fails at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_to_a_parked_account_fails_at_once() {
+    let env = Env::new(false, false);
+    env.fault("captcha_required", |_| {});
+    let sup = env.start().await;
+    wait_for("captcha required", SECS(5), || {
+        sup.status(env.id).map(|s| s.status) == Some(AccountStatus::CaptchaRequired)
+    })
+    .await;
+    let sender = sup.sender(env.id).unwrap();
+    let started = Instant::now();
+    let verdict = sender
+        .send_text(
+            "1@goofish",
+            common::BUYER,
+            "x",
+            xianyu_domain::MessageDirection::AutoReply,
+        )
+        .await;
+    assert!(
+        matches!(verdict, Err(xianyu_runner::RunnerError::NotConnected(_))),
+        "{verdict:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    sup.shutdown().await;
+}
