@@ -321,14 +321,16 @@ async fn drive(run: &mut Run, b: &mut Browser, ctl: &mut mpsc::Receiver<Ctl>) ->
         });
     }
     run.say(SessionState::Ready, None);
-    let mut streaming = false;
+    // the viewer the screencast runs for (none: stopped)
+    let mut streamed_to: Option<u64> = None;
     let mut tick = tokio::time::interval(CHECK_EVERY);
     loop {
-        // stream only while someone watches
-        let watching = run.viewer.is_some();
-        if watching != streaming {
-            streaming = watching;
-            if let Err(e) = set_streaming(&cdp, run, streaming).await {
+        // stream only while someone watches; a new viewer gets a first frame at once
+        let viewer = run.viewer.as_ref().map(|v| v.no);
+        if viewer != streamed_to {
+            let (running, wanted) = (streamed_to.is_some(), viewer.is_some());
+            streamed_to = viewer;
+            if let Err(e) = set_streaming(&cdp, run, running, wanted).await {
                 log::warn!(target: TARGET, "screencast: {e}");
             }
         }
@@ -436,8 +438,10 @@ async fn relay(cdp: &Cdp, run: &mut Run, p: PointerInput) -> Result<()> {
     Ok(())
 }
 
-async fn set_streaming(cdp: &Cdp, run: &Run, on: bool) -> Result<()> {
-    if !on {
+/// Starts or stops the screencast (`running` → `wanted`); a viewer that arrives gets the
+/// current page at once (a static page sends no screencast frame until it changes).
+async fn set_streaming(cdp: &Cdp, run: &Run, running: bool, wanted: bool) -> Result<()> {
+    if !wanted {
         cdp.call("Page.stopScreencast", json!({})).await?;
         return Ok(());
     }
@@ -451,6 +455,9 @@ async fn set_streaming(cdp: &Cdp, run: &Run, on: bool) -> Result<()> {
         .await?;
     if let (Some(frame), Some(v)) = (decode_frame(&shot["data"]), &run.viewer) {
         let _ = v.frames.send(Some(frame));
+    }
+    if running {
+        return Ok(());
     }
     cdp.call(
         "Page.startScreencast",

@@ -199,6 +199,25 @@ async fn a_session_streams_relays_input_detects_the_cookie_and_leaves_no_process
         first.len()
     );
 
+    // let the screencast's own first frame pass, so the page is static from here on
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let _ = viewer.frames.borrow_and_update();
+    // a second viewer (another tab) replaces the first and gets the static page at once
+    let mut second = m.attach(&id, UserId(1)).expect("attach again");
+    // (a static page's screencast sends a frame only every few seconds)
+    tokio::time::timeout(Duration::from_millis(1000), second.frames.changed())
+        .await
+        .expect("a frame for the new viewer within a second")
+        .expect("frames");
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), viewer.events.recv()).await {
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => panic!("the replaced viewer's channel stays open"),
+        }
+    }
+    let mut viewer = second;
+
     // a drag: frames follow the moves (the page repaints on every move)
     assert!(viewer.input(pointer(PointerAction::Down, 0.1)).await);
     let drag = Instant::now();
