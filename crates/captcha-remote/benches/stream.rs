@@ -3,9 +3,11 @@
 //! chromedriver's passthrough versus the DevTools socket, and the memory (PSS) of one session.
 //! Needs chromedriver; run with `cargo bench -p xianyu-captcha --bench stream`.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use xianyu_captcha::{
     CaptchaConfig, OpenSession, PointerAction, PointerInput, SessionManager, ViewerEvent,
 };
@@ -27,49 +29,20 @@ impl SessionOutcomes for Ignore {
 }
 
 async fn serve() -> String {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = l.local_addr().expect("addr");
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = l.accept().await {
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = s.read(&mut buf).await;
-                let r = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{PAGE}",
-                    PAGE.len()
-                );
-                let _ = s.write_all(r.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}/")
+    support::serve_page(PAGE, "/").await
 }
 
+/// Proportional set size of the processes in group `pgid`, KiB.
 fn pss_kib(pgid: u32) -> u64 {
-    let mut total = 0;
-    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
-            continue;
-        };
-        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-        if rest
-            .split_whitespace()
-            .nth(2)
-            .and_then(|g| g.parse::<u32>().ok())
-            != Some(pgid)
-        {
-            continue;
-        }
-        let roll = std::fs::read_to_string(e.path().join("smaps_rollup")).unwrap_or_default();
-        total += roll
-            .lines()
-            .find_map(|l| l.strip_prefix("Pss:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .unwrap_or(0);
-    }
-    total
+    support::group_pids(pgid)
+        .into_iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|roll| {
+            roll.lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .sum()
 }
 
 fn main() {

@@ -3,9 +3,10 @@
 //! session (also when the process holding it is killed). Skipped without chromedriver (with a
 //! one-line reason), mandatory when `CI` is set.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use xianyu_captcha::{
     CaptchaConfig, CaptchaError, OpenSession, PointerAction, PointerInput, SessionManager,
     SessionState, ViewerEvent,
@@ -23,24 +24,7 @@ document.addEventListener('mouseup', e => { if (e.isTrusted) { document.cookie =
 </script></body></html>"#;
 
 async fn serve_page() -> String {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = l.local_addr().expect("addr");
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = l.accept().await {
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                let _ = s.read(&mut buf).await;
-                let resp = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{PAGE}",
-                    PAGE.len()
-                );
-                let _ = s.write_all(resp.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}/punish?x5secdata=abc")
+    support::serve_page(PAGE, "/punish?x5secdata=abc").await
 }
 
 #[derive(Default)]
@@ -90,20 +74,7 @@ fn config() -> Option<CaptchaConfig> {
 
 /// Processes in group `pgid` (from /proc).
 fn group_members(pgid: u32) -> usize {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    dir.filter_map(|e| e.ok())
-        .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
-        .filter(|stat| {
-            // pid (comm) state ppid pgrp ...
-            let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-            rest.split_whitespace()
-                .nth(2)
-                .and_then(|g| g.parse::<u32>().ok())
-                == Some(pgid)
-        })
-        .count()
+    support::group_pids(pgid).len()
 }
 
 async fn gone(pgid: u32) -> bool {

@@ -54,6 +54,26 @@ async fn captcha_status(site: &Site) -> Value {
     v
 }
 
+/// Clicks "Verify now" in the task row `row` and waits for the remote view's first frame.
+async fn open_remote_view(b: &Browser, row: &str) {
+    b.find_css(&format!("{row} [data-test='verification-verify']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    frames_arrive(b).await;
+}
+
+/// Closes the remote view and waits until it is gone.
+async fn close_remote_view(b: &Browser) {
+    b.click("captcha-close").await;
+    b.until(
+        "the view closes",
+        "!document.querySelector(\"[data-test='captcha-view']\")",
+    )
+    .await;
+}
+
 /// Waits until the remote view shows a decoded frame and its status reads ready.
 async fn frames_arrive(b: &Browser) {
     b.find("captcha-view").await;
@@ -129,12 +149,7 @@ async fn a_captcha_appears_live_in_the_inbox_and_streams_in_the_remote_view() {
         shot(&b, "verifications-inbox-zh-CN-light-1440").await;
 
         // verify now: frames arrive, the status reads ready
-        b.find_css(&format!("{row} [data-test='verification-verify']"))
-            .await
-            .click()
-            .await
-            .unwrap();
-        frames_arrive(&b).await;
+        open_remote_view(&b, &row).await;
         let status = b.find("captcha-status").await.text().await.unwrap();
         assert!(status.contains("已就绪"), "localized status: {status}");
         let touch = b
@@ -145,12 +160,7 @@ async fn a_captcha_appears_live_in_the_inbox_and_streams_in_the_remote_view() {
             .await;
         assert_eq!(touch, json!("none"), "a drag on a phone does not scroll");
         shot(&b, "verifications-remote-zh-CN-light-1440").await;
-        b.click("captcha-close").await;
-        b.until(
-            "the view closes",
-            "!document.querySelector(\"[data-test='captcha-view']\")",
-        )
-        .await;
+        close_remote_view(&b).await;
 
         // at phone width, in English and dark: the inbox and the view fit
         b.client.set_window_size(375, 800).await.unwrap();
@@ -167,12 +177,7 @@ async fn a_captcha_appears_live_in_the_inbox_and_streams_in_the_remote_view() {
             .await;
         no_sideways_scroll(&b, "the inbox").await;
         shot(&b, "verifications-inbox-en-dark-375").await;
-        b.find_css(&format!("{row} [data-test='verification-verify']"))
-            .await
-            .click()
-            .await
-            .unwrap();
-        frames_arrive(&b).await;
+        open_remote_view(&b, &row).await;
         let status = b.find("captcha-status").await.text().await.unwrap();
         assert!(status.contains("Ready"), "localized status: {status}");
         let fits = b
@@ -184,12 +189,7 @@ async fn a_captcha_appears_live_in_the_inbox_and_streams_in_the_remote_view() {
         assert_eq!(fits, json!(true), "the frame fits the phone's width");
         no_sideways_scroll(&b, "the remote view").await;
         shot(&b, "verifications-remote-en-dark-375").await;
-        b.click("captcha-close").await;
-        b.until(
-            "the view closes",
-            "!document.querySelector(\"[data-test='captcha-view']\")",
-        )
-        .await;
+        close_remote_view(&b).await;
     })
     .await;
     // closing the view ended the session on the server
@@ -217,12 +217,7 @@ async fn dragging_the_slider_through_the_remote_view_solves_the_captcha() {
         b.login("admin", &password).await;
         b.open("/verifications").await;
         let row = format!("{ROW}[data-kind='captcha'][data-account-id='{id}']");
-        b.find_css(&format!("{row} [data-test='verification-verify']"))
-            .await
-            .click()
-            .await
-            .unwrap();
-        frames_arrive(&b).await;
+        open_remote_view(&b, &row).await;
         // the slider's knob in page px (goofish-sim's SLIDER), mapped onto the frame as shown
         let slider = goofish_sim::SLIDER;
         let (sx, sy) = slider.knob_start_centre();
@@ -290,12 +285,7 @@ async fn dragging_the_slider_through_the_remote_view_solves_the_captcha() {
             "!document.querySelector(\"[data-test='verification-badge']\")",
         )
         .await;
-        b.click("captcha-close").await;
-        b.until(
-            "the view closes",
-            "!document.querySelector(\"[data-test='captcha-view']\")",
-        )
-        .await;
+        close_remote_view(&b).await;
     })
     .await;
     // the account is back online with the cookie the slider gave
