@@ -1,5 +1,6 @@
 //! The IM WebSocket endpoint at `/`: upgrade, per-connection task, frame routing.
 
+mod listing;
 mod lwp;
 
 use crate::journal::{JournalEntry, JournalKind};

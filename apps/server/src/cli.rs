@@ -127,6 +127,9 @@ pub struct CommonArgs {
     /// Quiet time after a buyer's last message before the automatic reply, ms [default: 3000].
     #[arg(long, env = "XIANYU_REPLY_DEBOUNCE_MS", global = true)]
     pub reply_debounce_ms: Option<u64>,
+    /// Caught-up buyer messages older than this many minutes are stored, not answered [default: 30].
+    #[arg(long, env = "XIANYU_CATCHUP_MAX_AGE_MINUTES", global = true)]
+    pub catchup_max_age_minutes: Option<u32>,
     /// Hours between automatic item-list syncs of running accounts; 0 = off [default: 24].
     #[arg(long, env = "XIANYU_ITEM_SYNC_HOURS", global = true)]
     pub item_sync_hours: Option<u32>,
@@ -188,6 +191,9 @@ impl CommonArgs {
         }
         if let Some(v) = self.session_hours {
             s.session_hours = v.max(1);
+        }
+        if let Some(v) = self.catchup_max_age_minutes {
+            s.catchup_max_age_minutes = v;
         }
         if let Some(v) = self.reply_debounce_ms {
             s.reply_debounce_ms = v;

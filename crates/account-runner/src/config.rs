@@ -57,6 +57,15 @@ pub struct RunnerConfig {
     pub connect_timeout: Duration,
     /// How long a sent message is remembered to recognise its echo.
     pub echo_window: Duration,
+    /// Caught-up buyer messages older than this are stored but not answered automatically
+    /// (`XIANYU_CATCHUP_MAX_AGE_MINUTES`, default 30 minutes).
+    pub catchup_max_age: Duration,
+    /// How far back the first catch-up of a task (at start-up) looks; later ones look back to
+    /// the previous session's last frame.
+    pub catchup_lookback: Duration,
+    /// Pause between registration and the catch-up listing calls (the reference waits 3 s to
+    /// stay clear of the IM's rate limit, spec §3.11).
+    pub catchup_delay: Duration,
 }
 
 impl Default for RunnerConfig {
@@ -75,6 +84,9 @@ impl Default for RunnerConfig {
             http_timeout: Duration::from_secs(20),
             connect_timeout: Duration::from_secs(30),
             echo_window: Duration::from_secs(60),
+            catchup_max_age: Duration::from_secs(30 * 60),
+            catchup_lookback: Duration::from_secs(24 * 3600),
+            catchup_delay: Duration::from_secs(3),
         }
     }
 }

@@ -37,6 +37,17 @@ pub(crate) struct Inbound {
     pub event: Event,
     /// The dedupe key (`messageId`, else the server message id).
     pub dedupe_key: Option<String>,
+    /// Found by the catch-up listing rather than pushed (`None` for a push).
+    pub catch_up: Option<CatchUpMark>,
+}
+
+/// How a caught-up message is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CatchUpMark {
+    /// Fresh and not answered by the seller since: goes through the pipeline like a push.
+    Answer,
+    /// Older than the freshness window, or the seller wrote later in the chat: stored only.
+    StoreOnly,
 }
 
 /// Everything a session needs; the token and did belong together.
@@ -72,6 +83,7 @@ enum Pending {
         reply: oneshot::Sender<Result<SendVerdict>>,
     },
     Create(oneshot::Sender<Result<String>>),
+    Rpc(oneshot::Sender<Result<(i64, Option<Value>)>>),
 }
 
 /// A registered session.
@@ -82,7 +94,7 @@ pub(crate) struct LiveSession {
     last_frame: Instant,
 }
 
-fn fresh_mid() -> String {
+pub(crate) fn fresh_mid() -> String {
     ids::mid(now_ms(), &mut rand::rng())
 }
 
@@ -212,6 +224,9 @@ impl LiveSession {
                 Pending::Create(reply) => {
                     let _ = reply.send(Err(RunnerError::NotConnected(self.setup.account)));
                 }
+                Pending::Rpc(reply) => {
+                    let _ = reply.send(Err(RunnerError::NotConnected(self.setup.account)));
+                }
             }
         }
         if !matches!(end, SessionEnd::Failed(_)) {
@@ -241,6 +256,7 @@ impl LiveSession {
                     self.pending.retain(|_, p| match p {
                         Pending::Send { reply, .. } => !reply.is_closed(),
                         Pending::Create(reply) => !reply.is_closed(),
+                        Pending::Rpc(reply) => !reply.is_closed(),
                     });
                     if let Err(e) = self.write(lwp::heartbeat(&fresh_mid())).await {
                         return SessionEnd::Failed(e);
@@ -321,6 +337,13 @@ impl LiveSession {
                 }
                 self.pending.insert(mid, Pending::Create(reply));
             }
+            SessionCmd::Rpc { frame, mid, reply } => {
+                if let Err(e) = self.write(frame).await {
+                    let _ = reply.send(Err(e.clone()));
+                    return Some(SessionEnd::Failed(e));
+                }
+                self.pending.insert(mid, Pending::Rpc(reply));
+            }
             SessionCmd::TokenChanged(epoch, token) if epoch == self.setup.epoch => {
                 return Some(SessionEnd::TokenChanged(token));
             }
@@ -360,7 +383,11 @@ impl LiveSession {
                     if let (Some(o), Event::Chat(m)) = (probe::observer(), &event) {
                         o.chat_received(self.setup.account, m, read_at);
                     }
-                    let _ = self.setup.inbound.send(Inbound { event, dedupe_key });
+                    let _ = self.setup.inbound.send(Inbound {
+                        event,
+                        dedupe_key,
+                        catch_up: None,
+                    });
                 }
                 Err(e) => {
                     log::debug!(target: TARGET, account = self.setup.account.0; "push element dropped ({})", e.code())
@@ -387,6 +414,9 @@ impl LiveSession {
                     _ => {}
                 }
                 let _ = reply.send(Ok(verdict));
+            }
+            Pending::Rpc(reply) => {
+                let _ = reply.send(Ok((code, body.cloned())));
             }
             Pending::Create(reply) => {
                 let cid = body.and_then(lwp::created_conversation_cid);

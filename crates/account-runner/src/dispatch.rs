@@ -1,7 +1,7 @@
 //! Per-account dispatch: dedupe, echo recognition, manual-takeover pause, recording, the
 //! handler entry point and the debounced per-chat hook (spec §3.8 steps 3, 8, 12).
 
-use crate::connection::Inbound;
+use crate::connection::{CatchUpMark, Inbound};
 use crate::echo::EchoRegistry;
 use crate::events::{Origin, RunnerEvent};
 use crate::handler::{EventContext, EventHandler};
@@ -75,12 +75,13 @@ impl Dispatcher {
         debouncer.stopped.store(true, Ordering::SeqCst);
     }
 
-    fn ctx(&self, origin: Origin, paused_until: Option<i64>) -> EventContext {
+    fn ctx(&self, origin: Origin, paused_until: Option<i64>, caught_up: bool) -> EventContext {
         EventContext {
             account: self.account,
             unb: self.unb.clone(),
             origin,
             paused_until,
+            caught_up,
             sender: self.sender.clone(),
         }
     }
@@ -171,7 +172,12 @@ impl Dispatcher {
             return;
         }
         let event = inbound.event;
+        let catch_up = inbound.catch_up;
         let (origin, paused_until) = match &event {
+            // Own messages found by the catch-up are the bot's earlier replies or the seller's
+            // from another device: they only decided (in the catch-up) what stays unanswered,
+            // and are neither recorded as takeovers nor handed on.
+            Event::Chat(m) if m.own && catch_up.is_some() => return,
             Event::Chat(m) if m.own => {
                 let mut texts = vec![m.text.as_str()];
                 match &m.content {
@@ -190,7 +196,7 @@ impl Dispatcher {
                 self.record(m, MessageDirection::Buyer).await;
                 // The pause is read once, when the settled hook decides (not for every message
                 // of a burst).
-                if !m.group {
+                if !m.group && catch_up != Some(CatchUpMark::StoreOnly) {
                     self.schedule_settled(m.clone(), deb);
                 }
                 (Origin::Buyer, None)
@@ -201,7 +207,7 @@ impl Dispatcher {
             }
             _ => (Origin::Platform, None),
         };
-        let ctx = self.ctx(origin, paused_until);
+        let ctx = self.ctx(origin, paused_until, catch_up.is_some());
         self.handler.on_event(ctx, event).await;
     }
 
@@ -231,7 +237,7 @@ impl Dispatcher {
                 gens.remove(&message.cid);
             }
             let paused = me.paused_until(&message.cid).await;
-            let ctx = me.ctx(Origin::Buyer, paused);
+            let ctx = me.ctx(Origin::Buyer, paused, false);
             if ctx.is_paused() {
                 log::debug!(target: TARGET, account = me.account.0; "chat {} paused, settled hook skipped", message.cid);
                 return;

@@ -32,6 +32,9 @@ pub struct EventContext {
     /// one read per decision); in `on_event` it is set only for a manual seller message (the
     /// pause that message just started) and is `None` otherwise.
     pub paused_until: Option<i64>,
+    /// Found by the catch-up after a reconnect or a restart rather than pushed live (in
+    /// `on_event`; buyer messages too old to answer reach only `on_event`).
+    pub caught_up: bool,
     /// Sends through the account's live connection.
     pub sender: AccountSender,
 }

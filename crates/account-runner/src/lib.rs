@@ -17,6 +17,7 @@
 //! storage is reached through the domain's port traits ([`xianyu_domain::ports`]), never
 //! through a database or web framework.
 
+mod catchup;
 mod config;
 mod connection;
 mod delivery;

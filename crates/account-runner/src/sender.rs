@@ -127,6 +127,12 @@ pub(crate) enum SessionCmd {
         item_id: String,
         reply: oneshot::Sender<Result<String>>,
     },
+    /// A listing request (catch-up): the frame, its mid, and where the `(code, body)` goes.
+    Rpc {
+        frame: String,
+        mid: String,
+        reply: oneshot::Sender<Result<(i64, Option<serde_json::Value>)>>,
+    },
     /// The refresher got a different token (session epoch, new token): re-register.
     TokenChanged(u64, String),
     /// The refresher hit an error that needs new cookies (session epoch).

@@ -1,6 +1,7 @@
 //! The per-account task: token, connect, register, backoff, token refresh and state
 //! classification (spec §4, without the quirks of §7).
 
+use crate::catchup::{self, CatchUp};
 use crate::config::{Endpoints, RunnerConfig};
 use crate::connection::{self, SessionEnd, SessionSetup};
 use crate::dispatch::Dispatcher;
@@ -140,6 +141,8 @@ impl AccountTask {
         let mut token: Option<TokenState> = None;
         let mut failures: u32 = 0;
         let mut epoch: u64 = 0;
+        // The last frame of this task's previous registered session: where catch-up starts.
+        let mut last_online: Option<i64> = None;
         loop {
             if *stop.borrow() {
                 break;
@@ -223,8 +226,23 @@ impl AccountTask {
                 self.sender.cmds.clone(),
                 epoch,
             ));
+            let catch_up = tokio::spawn(
+                CatchUp {
+                    account: id,
+                    unb: unb.clone(),
+                    cmds: self.sender.cmds.clone(),
+                    inbound: inbound_tx.clone(),
+                    horizon_ms: catchup::horizon(last_online, now_ms(), cfg.catchup_lookback),
+                    fresh_after_ms: catchup::fresh_after(cfg.catchup_max_age),
+                    delay: cfg.catchup_delay,
+                }
+                .run(),
+            );
             let end = session.run(&mut cmds, &mut stop).await;
             refresher.abort();
+            catch_up.abort();
+            last_online =
+                Some(self.publisher.last_frame_at.load(Ordering::SeqCst)).filter(|&t| t > 0);
             self.link.set(Link::RECONNECTING);
             match end {
                 SessionEnd::Stopped => break,
@@ -400,6 +418,9 @@ fn reject(cmd: SessionCmd, id: AccountId) {
         // session (a written send whose session died is answered `NotConnected` instead)
         SessionCmd::Send { reply, .. } => drop(reply),
         SessionCmd::CreateConversation { reply, .. } => {
+            let _ = reply.send(Err(RunnerError::NotConnected(id)));
+        }
+        SessionCmd::Rpc { reply, .. } => {
             let _ = reply.send(Err(RunnerError::NotConnected(id)));
         }
         SessionCmd::TokenChanged(..) | SessionCmd::Fatal(..) => {}

@@ -28,6 +28,10 @@ pub struct Settings {
     /// Quiet time after a buyer's last message before the automatic reply
     /// (`XIANYU_REPLY_DEBOUNCE_MS`, default 3000): only the last message of a burst is answered.
     pub reply_debounce_ms: u64,
+    /// Buyer messages found by the catch-up after a reconnect or a restart that are older than
+    /// this many minutes are stored but not answered automatically
+    /// (`XIANYU_CATCHUP_MAX_AGE_MINUTES`, default 30).
+    pub catchup_max_age_minutes: u32,
     /// Hours between automatic syncs of every running account's item list
     /// (`XIANYU_ITEM_SYNC_HOURS`, default 24; 0 turns it off). The first sync runs a minute
     /// after start.
@@ -83,6 +87,7 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("log", &self.log)
             .field("reply_debounce_ms", &self.reply_debounce_ms)
+            .field("catchup_max_age_minutes", &self.catchup_max_age_minutes)
             .field("item_sync_hours", &self.item_sync_hours)
             .field("log_buffer", &self.log_buffer)
             .field("log_retention_days", &self.log_retention_days)
@@ -106,6 +111,7 @@ impl Default for Settings {
             workers: None,
             log: "info".into(),
             reply_debounce_ms: 3000,
+            catchup_max_age_minutes: 30,
             item_sync_hours: 24,
             item_sync_first_delay: std::time::Duration::from_secs(60),
             goofish_h5api_base: None,
@@ -146,6 +152,8 @@ pub struct SettingsFile {
     pub log: Option<String>,
     /// See [`Settings::reply_debounce_ms`].
     pub reply_debounce_ms: Option<u64>,
+    /// See [`Settings::catchup_max_age_minutes`].
+    pub catchup_max_age_minutes: Option<u32>,
     /// See [`Settings::item_sync_hours`].
     pub item_sync_hours: Option<u32>,
     /// See [`Settings::goofish_h5api_base`].
@@ -191,6 +199,7 @@ impl Settings {
             session_hours,
             log,
             reply_debounce_ms,
+            catchup_max_age_minutes,
             item_sync_hours,
             log_buffer,
             log_retention_days,
@@ -223,6 +232,9 @@ impl Settings {
     pub fn runner_config(&self) -> xianyu_runner::RunnerConfig {
         xianyu_runner::RunnerConfig {
             debounce_window: std::time::Duration::from_millis(self.reply_debounce_ms),
+            catchup_max_age: std::time::Duration::from_secs(
+                u64::from(self.catchup_max_age_minutes) * 60,
+            ),
             ..xianyu_runner::RunnerConfig::default()
         }
     }

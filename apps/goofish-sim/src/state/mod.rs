@@ -7,8 +7,8 @@ pub(crate) use world::account_mut;
 pub use world::{BuyerMessage, ImageSpec, NewAccount, NewItem, NewOrder};
 
 pub use model::{
-    Account, BargainState, Conversation, ImToken, Item, Order, OrderStatus, SentMessage,
-    SessionState, Sku,
+    Account, BargainState, Conversation, HistoryEntry, ImToken, Item, Order, OrderStatus,
+    SentMessage, SessionState, Sku,
 };
 pub use session::ConnStats;
 pub(crate) use session::{Outgoing, WsSession};

@@ -166,6 +166,17 @@ pub struct Backlogged {
     pub elements: Vec<Value>,
 }
 
+/// One message of a conversation as the IM keeps it (listed by `listUserMessages`, spec §3.11).
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// Conversation id (no suffix).
+    pub cid: String,
+    /// Create time (ms).
+    pub at: i64,
+    /// The decoded push payload (§3.8 A) of the message.
+    pub payload: Value,
+}
+
 /// A seller account.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -205,6 +216,8 @@ pub struct Account {
     pub last_reg_at: Option<i64>,
     /// Messages pushed while offline.
     pub backlog: Vec<Backlogged>,
+    /// Every chat message of the account's conversations, oldest first (bounded).
+    pub history: Vec<HistoryEntry>,
     /// Push sequence counter.
     pub push_seq: u64,
     /// mtop calls answered, by api.

@@ -1,7 +1,7 @@
 //! Operations on the world model used by the control API and by tests in-process.
 
 use super::model::{
-    Account, BargainState, Conversation, Item, Order, OrderStatus, SessionState, Sku,
+    Account, BargainState, Conversation, HistoryEntry, Item, Order, OrderStatus, SessionState, Sku,
 };
 use super::{Inner, SimState, rand_alnum, rand_hex};
 use crate::error::ControlError;
@@ -9,6 +9,9 @@ use crate::push::{self, CardKind, CardOrder, ChatMsg};
 use crate::state::session::ChatMeta;
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+/// How many messages an account's history keeps (the oldest quarter goes when full).
+const HISTORY_LIMIT: usize = 4000;
 
 /// Body of `POST /_sim/accounts`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -148,6 +151,7 @@ impl SimState {
             connection_attempts: 0,
             last_reg_at: None,
             backlog: Vec::new(),
+            history: Vec::new(),
             push_seq: (now % 1_000_000) as u64,
             mtop_calls: Default::default(),
         };
@@ -307,8 +311,27 @@ impl SimState {
         Ok((cid, pnm))
     }
 
-    /// Pushes one chat message (objectType 40000) to the account's live sessions.
+    /// Keeps a chat message in the account's history (what the listing calls return).
+    pub(crate) fn remember(inner: &mut Inner, unb: &str, msg: &ChatMsg) {
+        if let Some(acc) = inner.accounts.get_mut(unb) {
+            if acc.history.len() >= HISTORY_LIMIT {
+                acc.history.drain(..HISTORY_LIMIT / 4);
+            }
+            // strictly increasing per account, so a time cursor never splits equal times
+            let at = acc.history.last().map_or(msg.at, |h| msg.at.max(h.at + 1));
+            acc.history.push(HistoryEntry {
+                cid: msg.cid.clone(),
+                at,
+                payload: msg.to_map(),
+            });
+        }
+    }
+
+    /// Keeps one chat message (objectType 40000) in the history and pushes it to the account's
+    /// live sessions. With none live, the IM does not push it later (spec §3.11): a client
+    /// finds it through the listing calls.
     pub(crate) fn push_chat(&self, inner: &mut Inner, unb: &str, msg: &ChatMsg) -> usize {
+        Self::remember(inner, unb, msg);
         let data = self.encode(&msg.to_map(), None);
         let meta = ChatMeta {
             pnm: msg.pnm.clone(),

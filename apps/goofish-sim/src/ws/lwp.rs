@@ -18,7 +18,7 @@ fn header<'a>(h: &'a Map<String, Value>, k: &str) -> &'a str {
 
 impl SimState {
     /// Sends a response frame `{"code","headers":{"mid",…},"body"?}`.
-    fn reply(
+    pub(super) fn reply(
         &self,
         inner: &mut Inner,
         conn: u64,
@@ -111,10 +111,11 @@ impl SimState {
                     "/r/SingleChatConversation/create" => {
                         self.on_create(&mut inner, conn, &mid, &body)
                     }
-                    "/r/Conversation/listNewestPagination" => self.on_list(&mut inner, conn, &mid),
+                    "/r/Conversation/listNewestPagination" => {
+                        self.on_list(&mut inner, conn, &mid, &body)
+                    }
                     "/r/MessageManager/listUserMessages" => {
-                        let b = json!({"hasMore": 0, "nextCursor": 0, "userMessageModels": []});
-                        self.reply(&mut inner, conn, 200, &mid, json!({}), Some(b));
+                        self.on_list_messages(&mut inner, conn, &mid, &body)
                     }
                     "/r/MessageManager/recallMessage" => {
                         self.reply(&mut inner, conn, 200, &mid, json!({}), Some(json!({})));
@@ -287,28 +288,6 @@ impl SimState {
         }
     }
 
-    fn on_list(&self, inner: &mut Inner, conn: u64, mid: &str) {
-        let unb = inner
-            .sessions
-            .get(&conn)
-            .and_then(|s| s.unb.clone())
-            .unwrap_or_default();
-        let Some(acc) = inner.accounts.get_mut(&unb) else {
-            return;
-        };
-        if take(&mut acc.faults.rate_limit) {
-            let b = json!({"code": "400600001"});
-            return self.reply(inner, conn, 200, mid, json!({}), Some(b));
-        }
-        let convs: Vec<Value> = acc
-            .conversations
-            .iter()
-            .map(|c| json!({"singleChatUserConversation": {"singleChatConversation": {"cid": format!("{}@goofish", c.cid), "pairFirst": format!("{}@goofish", c.buyer_id), "pairSecond": format!("{unb}@goofish"), "bizType": "1", "extension": {"itemId": c.item_id}}}}))
-            .collect();
-        let b = json!({"hasMore": false, "nextCursor": 0, "userConvs": convs});
-        self.reply(inner, conn, 200, mid, json!({}), Some(b));
-    }
-
     fn on_create(&self, inner: &mut Inner, conn: u64, mid: &str, body: &Value) {
         let unb = inner
             .sessions
@@ -463,6 +442,8 @@ impl SimState {
         self.reply(inner, conn, 200, mid, json!({}), Some(b));
         if echo_on {
             self.push_chat(inner, &unb, &echo);
+        } else {
+            Self::remember(inner, &unb, &echo);
         }
     }
 }

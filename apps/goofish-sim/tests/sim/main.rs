@@ -4,6 +4,7 @@
 
 mod common;
 mod lifecycle;
+mod listing;
 mod mtop;
 mod mtop_orders;
 mod passport;

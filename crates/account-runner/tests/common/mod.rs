@@ -242,6 +242,9 @@ pub fn fast_config() -> RunnerConfig {
         http_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(5),
         echo_window: Duration::from_secs(60),
+        catchup_max_age: Duration::from_secs(30 * 60),
+        catchup_lookback: Duration::from_secs(24 * 3600),
+        catchup_delay: Duration::from_millis(50),
     }
 }
 

@@ -2,6 +2,7 @@
 //! path, message, mtop and socket faults, the supervisor lifecycle and image upload. The soak
 //! (`tests/soak/`) stays a binary of its own; both use the helpers in `tests/common/`.
 
+mod catch_up;
 #[path = "../common/mod.rs"]
 mod common;
 mod happy_path;

@@ -4,6 +4,7 @@
 
 mod build;
 mod frames;
+pub mod history;
 mod send;
 
 pub use build::{ack, ack_diff, create_conversation, heartbeat, reg, send_message};
