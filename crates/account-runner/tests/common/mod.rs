@@ -349,12 +349,17 @@ impl Env {
 
     /// A buyer text; returns `(cid, server message id)`.
     pub fn buyer_says(&self, text: &str) -> (String, String) {
+        self.buyer_says_as(BUYER, text)
+    }
+
+    /// A text from the buyer `buyer` (each buyer has a chat of its own).
+    pub fn buyer_says_as(&self, buyer: &str, text: &str) -> (String, String) {
         self.sim
             .state()
             .buyer_message(
                 &self.unb,
                 BuyerMessage {
-                    buyer_id: Some(BUYER.into()),
+                    buyer_id: Some(buyer.into()),
                     buyer_name: None,
                     item_id: self.item.clone(),
                     text: Some(text.into()),

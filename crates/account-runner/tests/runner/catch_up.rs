@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::common::{Env, hold_for, wait_for};
-use goofish_sim::{BuyerMessage, DropMode, PushKindRequest};
+use goofish_sim::{DropMode, PushKindRequest};
 use std::time::Duration;
 use xianyu_domain::MessageDirection;
 use xianyu_runner::{AccountChange, Origin};
@@ -74,20 +74,7 @@ async fn a_restart_catches_up_fresh_messages_and_only_stores_old_or_answered_one
     wait_for("socket closed", SECS(5), || env.live_sessions() == 0).await;
 
     let st = env.sim.state();
-    let say = |buyer: &str, text: &str| {
-        st.buyer_message(
-            &env.unb,
-            BuyerMessage {
-                buyer_id: Some(buyer.into()),
-                buyer_name: None,
-                item_id: env.item.clone(),
-                text: Some(text.into()),
-                image: None,
-            },
-        )
-        .unwrap()
-        .0
-    };
+    let say = |buyer: &str, text: &str| env.buyer_says_as(buyer, text).0;
     // two hours ago, beyond the 30-minute window
     st.advance_clock(-2 * 3600 * 1000);
     let old = say("2200000000011", "两小时前");

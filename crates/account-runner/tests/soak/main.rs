@@ -14,14 +14,12 @@
 //! - no own echo was mistaken for a manual takeover (no chat was paused);
 //! - every reply send was accepted (no `NotConnected`, no rejection, no timeout).
 //!
-//! Which messages the protocol can lose, and how the driver stays clear of that: the server
-//! pushes a message once to the sessions that are live at that moment and does not resend an
-//! unacked push after a reconnect; messages pushed while no session is live are replayed on
-//! `ackDiff` only when newer than the client's `pts` (spec §3.5), i.e. normally never. So:
-//! - the simulator's `backlog` fault is on for every account: messages injected while an
-//!   account has no live session (its socket just dropped, half open, or reconnecting) are
-//!   replayed on the next `ackDiff`, and the driver injects exactly there on purpose (right
-//!   after most drops);
+//! Which messages the protocol can lose, and how the runner and the driver deal with it: the
+//! server pushes a message once to the sessions that are live at that moment and does not push
+//! it again after a reconnect (spec §3.11). So:
+//! - messages injected while an account has no live session (its socket just dropped, half
+//!   open, or reconnecting) reach the runner only through its catch-up listing after the next
+//!   registration, and the driver injects exactly there on purpose (right after most drops);
 //! - a socket is only dropped while its account has no outstanding message (every message
 //!   injected into it has been answered at the simulator), because a push in flight on a
 //!   dying socket, or a reply whose socket dies before the verdict, has no defined outcome.
@@ -55,7 +53,7 @@ const CHATS: usize = 3;
 const TICK: Duration = Duration::from_millis(25);
 /// Probability per tick of a drop attempt.
 const DROP_P: f64 = 0.25;
-/// Probability of injecting into the just-dropped account (its backlog path).
+/// Probability of injecting into the just-dropped account (its catch-up path).
 const INJECT_AFTER_DROP_P: f64 = 0.7;
 /// Buyer messages injected per tick (into random free chats).
 const INJECT_PER_TICK: usize = 1;
@@ -258,8 +256,6 @@ async fn soak_50_accounts_random_drops_every_message_handled_exactly_once() {
     let sim = GoofishSim::start(SimConfig::default()).unwrap();
     let mem = Arc::new(Mem::default());
     let accounts = setup(&sim, &mem);
-    // Offline messages are replayed on the next ackDiff (see the module docs).
-    fault(&sim, None, "backlog", |_| {});
     for acc in accounts.iter().step_by(5) {
         fault(&sim, Some(&acc.unb), "duplicate_push", |_| {});
     }

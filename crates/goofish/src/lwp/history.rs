@@ -90,9 +90,8 @@ fn page<T>(
     let Some(body) = body else {
         return ListAnswer::Failed(format!("code {code} without a body"));
     };
-    if body.get("code").and_then(Value::as_str) == Some(RATE_LIMIT_CODE)
-        || int_of(body.get("code")).is_some_and(|c| c.to_string() == RATE_LIMIT_CODE)
-    {
+    // the code comes as a string; a number is read the same way
+    if int_of(body.get("code")).map(|c| c.to_string()).as_deref() == Some(RATE_LIMIT_CODE) {
         return ListAnswer::RateLimited;
     }
     if code != 200 {
@@ -161,7 +160,6 @@ pub fn history_to_payload(model: &Value) -> Option<Value> {
         .and_then(|c| c.get("summary"))
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let need_push = ext.get("senderUserId").and_then(Value::as_str).is_some();
     Some(json!({
         "1": {
             "1": {"1": sender},
@@ -172,7 +170,6 @@ pub fn history_to_payload(model: &Value) -> Option<Value> {
             "6": {"1": 101, "3": {"1": "", "2": summary, "3": "", "4": content_type, "5": content_json}},
             "10": ext,
         },
-        "3": {"needPush": if need_push { "true" } else { "false" }},
     }))
 }
 
